@@ -1,0 +1,232 @@
+"""Compile checked conditions into durable_rules condition definitions.
+
+durable_rules matches a property only when it exists, so a comparison on an
+unknown fact is false. That gives Kleene's three-valued logic for free once
+negation is pushed down to the comparisons (negation normal form). Each rule
+is compiled in the modes it needs:
+
+    T   definitely true          (violated)
+    F   definitely false         (passed)
+    NT  not definitely true      (= F or unknown)
+    NF  not definitely false     (= T or unknown; a stage gate is still open)
+
+and `missing` is true when a fact the condition reads is unknown (or a
+divisor is zero). Everything is plain JSON; no Python runs during matching.
+"""
+from __future__ import annotations
+
+from typing import Any, Union
+
+from shequn.facts.vocabulary import lookup
+
+from . import ast
+from .ast import FLIPPED, NEGATED, format_number
+from .errors import ExpressionTypeError
+
+Cond = Union[dict, bool]          # a durable condition, or a constant after folding
+
+_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+_ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
+_NEG_MODE = {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}
+
+
+# --- constants -------------------------------------------------------------
+
+def conj(items) -> Cond:
+    items = [i for i in items if i is not True]
+    if any(i is False for i in items):
+        return False
+    flat: list = []
+    for i in items:
+        flat.extend(i["$and"] if set(i) == {"$and"} else [i])
+    if not flat:
+        return True
+    return flat[0] if len(flat) == 1 else {"$and": flat}
+
+
+def disj(items) -> Cond:
+    items = [i for i in items if i is not False]
+    if any(i is True for i in items):
+        return True
+    flat: list = []
+    for i in items:
+        flat.extend(i["$or"] if set(i) == {"$or"} else [i])
+    if not flat:
+        return False
+    return flat[0] if len(flat) == 1 else {"$or": flat}
+
+
+def substitute(node: ast.Expr, values: dict[str, Any]) -> ast.Expr:
+    """Replace names by literal values (used for the inferred `stage.current`)."""
+    if isinstance(node, ast.Name) and node.name in values:
+        return ast.Literal(values[node.name], pos=node.pos)
+    if isinstance(node, (ast.And, ast.Or)):
+        return type(node)(tuple(substitute(i, values) for i in node.items), pos=node.pos)
+    if isinstance(node, (ast.Not, ast.Neg)):
+        return type(node)(substitute(node.operand, values), pos=node.pos)
+    if isinstance(node, (ast.Compare, ast.Arith)):
+        return type(node)(node.op, substitute(node.left, values), substitute(node.right, values), pos=node.pos)
+    if isinstance(node, ast.In):
+        return ast.In(substitute(node.item, values), substitute(node.container, values), node.negated, pos=node.pos)
+    return node
+
+
+# --- values ----------------------------------------------------------------
+
+def _number(value):
+    return float(format_number(value)) if isinstance(value, float) else value
+
+
+def value_json(node: ast.Expr) -> Any:
+    """The right-hand side of a durable comparison."""
+    if isinstance(node, ast.Literal):
+        return _number(node.value) if not isinstance(node.value, (bool, str)) else node.value
+    if isinstance(node, ast.Name):
+        return {"$m": node.name}
+    if isinstance(node, ast.Neg):
+        return {"$mul": {"$l": value_json(node.operand), "$r": -1}}
+    if isinstance(node, ast.Arith):
+        return {_ARITH[node.op]: {"$l": value_json(node.left), "$r": value_json(node.right)}}
+    raise ExpressionTypeError(f"cannot use '{node}' as a value", column=node.pos)
+
+
+def _is_name(node) -> bool:
+    return isinstance(node, ast.Name)
+
+
+def isolate(op: str, left: ast.Expr, right: ast.Expr) -> tuple[str, str, ast.Expr]:
+    """Rewrite `left op right` as `fact op expression` (durable needs a property on the left)."""
+    if _is_name(left):
+        return left.name, op, right
+    if _is_name(right):
+        return right.name, FLIPPED[op], left
+    if isinstance(right, (ast.Arith, ast.Neg)) and not isinstance(left, (ast.Arith, ast.Neg)):
+        return isolate(FLIPPED[op], right, left)
+    if isinstance(left, ast.Neg):
+        return isolate(FLIPPED[op], left.operand, ast.Neg(right, pos=right.pos))
+    if isinstance(left, ast.Arith):
+        a, b, pos = left.left, left.right, left.pos
+        has_name = lambda n: bool(ast.names(n))
+        if left.op == "+":
+            keep, other = (a, b) if has_name(a) else (b, a)
+            return isolate(op, keep, ast.Arith("-", right, other, pos=pos))
+        if left.op == "-":
+            if has_name(a):
+                return isolate(op, a, ast.Arith("+", right, b, pos=pos))
+            return isolate(FLIPPED[op], b, ast.Arith("-", a, right, pos=pos))
+        if left.op == "/" and has_name(a):
+            if isinstance(b, ast.Literal) and b.value < 0:
+                op = FLIPPED[op]
+            return isolate(op, a, ast.Arith("*", right, b, pos=pos))   # divisors are facts >= 0 (guarded != 0) or literals
+        if left.op == "*":
+            lit, keep = (a, b) if isinstance(a, ast.Literal) else (b, a)
+            if isinstance(lit, ast.Literal):
+                return isolate(FLIPPED[op] if lit.value < 0 else op, keep, ast.Arith("/", right, lit, pos=pos))
+    raise ExpressionTypeError(f"cannot compile '{left} {op} {right}'; put a fact alone on one side", column=left.pos)
+
+
+def divisors(node: ast.Expr) -> list[str]:
+    """Facts used as divisors: a zero makes the comparison unknown."""
+    out: list[str] = []
+
+    def walk(n):
+        if isinstance(n, ast.Arith) and n.op == "/" and isinstance(n.right, ast.Name):
+            out.append(n.right.name)
+        for c in ast.children(n):
+            walk(c)
+
+    walk(node)
+    return out
+
+
+def _property(name: str, value: Any = None) -> str:
+    """The property durable sees for a fact (list facts are sent as a map of flags)."""
+    return name if value is None else f"{name}.{value}"
+
+
+# --- atoms -----------------------------------------------------------------
+
+def _atom_props(node: ast.Expr) -> tuple[list[str], list[str]]:
+    """(properties that must exist, properties that must be non-zero) for an atom."""
+    if isinstance(node, ast.In) and isinstance(node.item, ast.Literal):
+        return [_property(node.container.name, node.item.value)], []
+    return [n for n in ast.names(node)], divisors(node)
+
+
+def missing(node: ast.Expr) -> Cond:
+    """True when the atom cannot be decided: a fact unknown or a divisor zero."""
+    props, zeros = _atom_props(node)
+    return disj([{"$nex": {p: 1}} for p in props] + [{p: 0} for p in zeros])
+
+
+def _compare(op: str, left: ast.Expr, right: ast.Expr) -> Cond:
+    if isinstance(left, ast.Literal) and isinstance(right, ast.Literal):
+        return _fold(op, left.value, right.value)
+    name, op, rhs = isolate(op, left, right)
+    test = {name: value_json(rhs)} if op == "==" else {_OPS[op]: {name: value_json(rhs)}}
+    guards = [{"$ex": {n: 1}} for n in ast.names(rhs)]
+    guards += [{"$neq": {d: 0}} for d in divisors(ast.Compare(op, left, right))]
+    return conj(guards + [test])
+
+
+def _fold(op, a, b) -> bool:
+    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def _true(node: ast.Expr, positive: bool) -> Cond:
+    """The atom (positive) or its negation, as definitely-true durable tests."""
+    if isinstance(node, ast.Literal):
+        return bool(node.value) == positive
+    if isinstance(node, ast.Name):                                  # a yes/no fact
+        return {node.name: positive}
+    if isinstance(node, ast.Compare):
+        return _compare(node.op if positive else NEGATED[node.op], node.left, node.right)
+    if isinstance(node, ast.In):
+        inside = positive != node.negated
+        if isinstance(node.container, ast.Name):                    # "v" in list-fact
+            return {_property(node.container.name, node.item.value): inside}
+        if isinstance(node.item, ast.Literal):                      # folded
+            return (node.item.value in [i.value for i in node.container.items]) == inside
+        tests = [_compare("==" if inside else "!=", node.item, lit) for lit in node.container.items]
+        return disj(tests) if inside else conj(tests)
+    raise ExpressionTypeError(f"'{node}' is not a condition", column=node.pos)
+
+
+def compile_condition(node: ast.Expr, mode: str = "T") -> Cond:
+    """The durable condition for `node` in one of the modes T, F, NT, NF."""
+    if isinstance(node, ast.Not):
+        return compile_condition(node.operand, _NEG_MODE[mode])
+    if isinstance(node, (ast.And, ast.Or)):
+        parts = [compile_condition(i, mode) for i in node.items]
+        all_of = isinstance(node, ast.And) == (mode in ("T", "NF"))
+        return conj(parts) if all_of else disj(parts)
+    if mode == "T":
+        return _true(node, True)
+    if mode == "F":
+        return _true(node, False)
+    if isinstance(node, ast.Literal):
+        return compile_condition(node, "F" if mode == "NT" else "T")
+    decided = _true(node, mode == "NF")
+    return disj([decided, missing(node)])
+
+
+def undecided(node: ast.Expr) -> Cond:
+    """True when some fact the condition reads is unknown or some divisor is zero."""
+    tests: list = []
+
+    def walk(n):
+        if isinstance(n, (ast.And, ast.Or)):
+            for i in n.items:
+                walk(i)
+        elif isinstance(n, ast.Not):
+            walk(n.operand)
+        elif not isinstance(n, ast.Literal):
+            tests.append(missing(n))
+
+    walk(node)
+    return disj(tests)
+
+
+def facts_of(node: ast.Expr) -> list[str]:
+    """The vocabulary facts a condition reads (not the inferred ones)."""
+    return [n for n in ast.names(node) if lookup(n) is not None and not n.startswith("stage.")]

@@ -1,0 +1,263 @@
+"""The Engine: compile rulesets once, then diagnose communities.
+
+    engine = Engine()                                # the built-in rulesets
+    report = engine.evaluate(facts_or_dict)          # one isolated session
+    for report in engine.evaluate_many(items): ...   # streams reports
+
+Every evaluation is its own durable_rules session, deleted afterwards, so one
+engine serves many threads and any number of evaluations without growing.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections import Counter
+from typing import Any, Iterable, Iterator, Sequence
+
+from shequn.facts.loader import validate_facts
+from shequn.facts.model import Facts
+from shequn.facts.vocabulary import BY_NAME
+from shequn.rulesets import builtin_paths
+
+from . import __version__
+from .matcher import Matcher
+from .program import STAGES, Outcome, Program, compile_program, encode_facts, marker_json
+from .report import (STAGE_NAMES, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
+                     RulesetInfo, SourceRef, StageInfo, Summary)
+from .ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
+from .scoring import score
+from .ruleset import DIMENSIONS
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def matches(rule: Rule, selector: str) -> bool:
+    """A selector names a rule id or id prefix, a dimension, kind, severity or ruleset."""
+    s = selector.strip()
+    return bool(s) and (rule.id == s or rule.id.startswith(s) or s in (rule.dimension, rule.kind, rule.severity, rule.ruleset))
+
+
+def _selected(rules: list[Rule], select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[Rule]:
+    if select:
+        rules = [r for r in rules if any(matches(r, s) for s in select)]
+    if ignore:
+        rules = [r for r in rules if not any(matches(r, s) for s in ignore)]
+    return rules
+
+
+def format_value(name: str, value: Any) -> str:
+    """A fact value as a person reads it: shares as percentages, yes/no, lists joined."""
+    if value is None:
+        return "unknown"
+    fact = BY_NAME.get(name)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "none"
+    if fact is not None and fact.kind == "share":
+        return f"{value * 100:.0f}%" if value * 100 == round(value * 100) or value >= 0.1 else f"{value * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def interpolate(text: str, flat: dict[str, Any], extra: dict[str, Any] | None = None) -> str:
+    values = {**flat, **(extra or {})}
+    return PLACEHOLDER.sub(lambda m: format_value(m.group(1), values.get(m.group(1))), text)
+
+
+class Engine:
+    """Compiled rulesets, ready to evaluate communities.
+
+    `rulesets` are extra ruleset files, folders or loaded `Ruleset`s, added to
+    the built-in ones unless `builtin=False`. `select` and `ignore` choose
+    rules by id, id prefix, dimension, kind, severity or ruleset name.
+    """
+
+    def __init__(self, rulesets: Iterable[str | os.PathLike | Ruleset] | None = None, *,
+                 select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
+                 builtin: bool = True):
+        extra = list(rulesets or [])
+        paths = [p for p in extra if not isinstance(p, Ruleset)]
+        loaded = [r for r in extra if isinstance(r, Ruleset)]
+        self.rulesets: list[Ruleset] = load_rulesets((list(builtin_paths()) if builtin else []) + paths) + loaded
+        if loaded:
+            ids = Counter(r.id for rs in self.rulesets for r in rs.rules)
+            dupes = [i for i, n in ids.items() if n > 1]
+            if dupes:
+                raise ValueError(f"duplicate rule ids: {', '.join(sorted(dupes))}")
+        all_rules = [r for rs in self.rulesets for r in rs.rules]
+        self.rules: list[Rule] = _selected(all_rules, select, ignore)
+        self._program: Program = compile_program(self.rules)
+        self._matcher = Matcher(self._program.definitions)
+        self._info = EngineInfo.model_construct(version=__version__, rulesets=[
+            RulesetInfo.model_construct(name=rs.name, version=rs.version, rules=sum(1 for r in rs.rules if r in self.rules))
+            for rs in self.rulesets])
+        self._by_id = {r.id: r for r in self.rules}
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    # -- evaluation ----------------------------------------------------------
+
+    def evaluate(self, facts: Facts | dict, *, today: _dt.date | None = None) -> Report:
+        """Diagnose one community. A dict is validated first (FactsError on bad input)."""
+        if not isinstance(facts, Facts):
+            facts = validate_facts(facts)
+        flat = facts.flat()
+        encoded = encode_facts(flat)
+        bucket = self._program.bucket_json
+
+        def payload(sid: str) -> str:
+            community = f'{{"sid":"{sid}","id":"c",{bucket}' + (f",{encoded}" if encoded else "") + "}"
+            return f"[{community},{marker_json('reached', 1, sid)}]"
+
+        outcomes = self._program.outcomes
+
+        def chain(name: str, sid: str) -> list[str]:
+            o = outcomes[name]
+            if o.kind == "done":
+                return [marker_json("reached", o.stage + 1, sid) if o.stage < 5 else marker_json("current", 5, sid)]
+            if o.kind == "open":
+                return [marker_json("current", o.stage, sid)]
+            return []
+
+        fired = [outcomes[name] for name in self._matcher.run(payload, chain)]
+        return self._report(facts, flat, fired, today or _dt.date.today())
+
+    def evaluate_many(self, items: Iterable[Facts | dict]) -> Iterator[Report]:
+        """Evaluate communities one after another, yielding each report."""
+        for item in items:
+            yield self.evaluate(item)
+
+    # -- reading the outcome -----------------------------------------------
+
+    def _report(self, facts: Facts, flat: dict[str, Any], fired: list[Outcome], today: _dt.date) -> Report:
+        rules = self.rules
+        completed = sorted({o.stage for o in fired if o.kind == "done"})
+        opened = [o.stage for o in fired if o.kind == "open"]
+        current = opened[0] if opened else 5
+        state: dict[int, str] = {}
+        for o in fired:
+            if o.rule < 0 or (o.stage and o.stage != current):
+                continue
+            previous = state.get(o.rule)
+            if previous is None or "TPU".index(o.kind) < "TPU".index(previous):
+                state[o.rule] = o.kind
+
+        waivers = _waivers(facts, today)
+        findings: list[Finding] = []
+        actions: list[Action] = []
+        not_evaluated: list[NotEvaluated] = []
+        passed: list[str] = []
+        blockers: list[str] = []
+        scored: dict[str, list[tuple[str, bool]]] = {d: [] for d in DIMENSIONS}
+        missing_count: Counter[str] = Counter()
+        problems = [w["problem"] for w in waivers.values() if "problem" in w]
+
+        for i, rule in enumerate(rules):
+            if rule.stage_action and rule.stage != current:
+                continue                                     # another stage's action
+            if rule.gate and rule.stage > current:
+                continue                                     # a later stage's essential
+            kind = state.get(i, "P" if self._decided(rule, flat) else "U")
+            if rule.gate and rule.stage == current and kind in ("T", "U"):
+                blockers.append(rule.id)
+            if kind == "U":
+                missing = _missing_facts(rule, flat)
+                not_evaluated.append(NotEvaluated.model_construct(rule=rule.id, missing=missing))
+                missing_count.update(missing)
+                continue
+            violated = kind == "T"
+            if not rule.stage_action:
+                scored[rule.dimension].append((rule.severity, not violated))
+            if not violated:
+                passed.append(rule.id)
+                continue
+            evidence = _evidence(rule, flat)
+            if rule.stage_action or (rule.gate and rule.stage == current):
+                actions.append(Action.model_construct(rule=rule.id, stage=rule.stage, title=rule.title, advice=list(rule.advice),
+                                                      evidence=evidence, blocker=rule.gate))
+                if rule.stage_action:
+                    continue
+            waiver = waivers.get(rule.id)
+            active = waiver is not None and "problem" not in waiver
+            findings.append(Finding.model_construct(
+                rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=rule.stage,
+                severity=rule.severity, dimension=rule.dimension,
+                message=interpolate(rule.message, flat, {"stage.current": current}),
+                evidence=evidence, advice=list(rule.advice),
+                sources=[SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources],
+                note=rule.note, status="waived" if active else "open",
+                waiver={k: v for k, v in waiver.items() if k != "problem"} if active else None))
+
+        for rule_id in blockers:                              # unknown essentials block too
+            if not any(a.rule == rule_id for a in actions):
+                rule = self._by_id[rule_id]
+                actions.insert(0, Action.model_construct(rule=rule.id, stage=rule.stage, title=rule.title,
+                                                         advice=list(rule.advice), evidence=_evidence(rule, flat), blocker=True))
+        findings.sort(key=lambda f: (f.status == "waived", SEVERITY_ORDER[f.severity], f.rule))
+        actions.sort(key=lambda a: (not a.blocker, a.rule))
+        open_findings = [f for f in findings if f.status == "open"]
+        counts = Counter(f.severity for f in open_findings)
+        everything = [o for outcomes in scored.values() for o in outcomes]
+        c = facts.community
+        return Report.model_construct(
+            schema_version="1.0",
+            community=CommunityInfo.model_construct(name=c.name, platform=c.platform, type=c.type, goal=c.goal,
+                                                    members=facts.size.members),
+            engine=self._info,
+            summary=Summary.model_construct(score=score(everything), critical=counts["critical"], warning=counts["warning"],
+                                            info=counts["info"], passed=len(passed), not_evaluated=len(not_evaluated),
+                                            waived=len(findings) - len(open_findings)),
+            scores={d: score(o) for d, o in scored.items()},
+            stage=StageInfo.model_construct(current=current, name=STAGE_NAMES[current], declared=c.declared_stage,
+                                            completed=completed, blockers=blockers),
+            findings=findings, actions=actions, not_evaluated=not_evaluated, passed=passed,
+            questions=_questions(missing_count), problems=problems)
+
+    @staticmethod
+    def _decided(rule: Rule, flat: dict[str, Any]) -> bool:
+        """No outcome fired: the rule was false on known facts, unless a fact is unknown."""
+        return all(name in flat for name in rule.facts)
+
+
+def _missing_facts(rule: Rule, flat: dict[str, Any]) -> list[str]:
+    missing: list[str] = []
+    for name in rule.facts:
+        if name in flat:
+            continue
+        fact = BY_NAME.get(name)
+        inputs = fact.derived_from if fact is not None and fact.derived else (name,)
+        missing.extend(n for n in inputs if n not in flat and n not in missing)
+        if fact is not None and fact.derived and all(n in flat for n in inputs):
+            missing.append(name)                             # inputs known but the ratio is undefined (zero)
+    return missing
+
+
+def _evidence(rule: Rule, flat: dict[str, Any]) -> dict[str, Any]:
+    evidence: dict[str, Any] = {}
+    for name in rule.facts:
+        fact = BY_NAME.get(name)
+        for n in ((*fact.derived_from, name) if fact is not None and fact.derived else (name,)):
+            if n in flat:
+                evidence[n] = flat[n]
+    return evidence
+
+
+def _questions(missing: Counter) -> list[Question]:
+    return [Question.model_construct(fact=name, question=BY_NAME[name].question or f"What is {name}?", unlocks=n)
+            for name, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])) if name in BY_NAME]
+
+
+def _waivers(facts: Facts, today: _dt.date) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for w in facts.waivers or []:
+        entry = {"rule": w.rule, "reason": w.reason}
+        if w.expires is not None:
+            entry["expires"] = w.expires.isoformat()
+            if w.expires < today:
+                entry["problem"] = f"waiver for {w.rule} expired on {w.expires.isoformat()}"
+        out[w.rule] = entry
+    return out

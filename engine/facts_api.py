@@ -1,0 +1,2 @@
+"""Re-export of the facts package under the top-level name."""
+from shequn.facts import Facts, FactsError, load_facts  # noqa: F401

@@ -1,0 +1,168 @@
+"""Turn checked rules into one durable_rules ruleset and read its results.
+
+For every rule, durable rules named `<n>:T`, `<n>:P` and `<n>:U` fire when
+the rule's condition is definitely true (violated), definitely false although
+a fact is unknown (passed), or undecided because a fact is unknown. A rule
+for which none fires read only known facts and was false: passed.
+
+Stages are inferred by forward chaining. The session starts with the
+community and the marker `reached 1`. For each stage k, the gate `g<k>:done`
+fires when `reached k` is present and every essential (`gate: true`) rule of
+stage k is definitely false; its action asserts `reached k+1`. The gate
+`g<k>:open` fires when `reached k` is present and some essential is not
+definitely false; its action asserts `current k`. Rules that read
+`stage.current` (stage actions, the declared-stage check) are compiled once
+per stage, joined with the marker `current k`, so they fire only on the
+inferred stage.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from shequn.facts.vocabulary import BY_NAME
+
+from . import ast
+from .compiler import Cond, compile_condition, conj, disj, substitute, undecided
+from .ast import format_number
+from .ruleset import Rule
+
+STAGES = (1, 2, 3, 4, 5)
+GROUP_WIDTH = 16          # durable's matcher keeps at most 64 pending nodes: keep fan-out small
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a fired durable rule means."""
+    rule: int              # index into Program.rules, or -1 for gates
+    kind: str              # T (violated), P (passed), U (undecided), done, open
+    stage: int = 0
+
+
+@dataclass
+class Program:
+    rules: list[Rule]
+    definitions: dict[str, dict] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    bucket_json: str = ""
+
+
+def _width(cond: Cond) -> int:
+    """Rough number of alternative paths durable will build for a condition."""
+    if not isinstance(cond, dict):
+        return 1
+    if "$or" in cond:
+        return sum(_width(c) for c in cond["$or"])
+    if "$and" in cond:
+        return min(64, math.prod(_width(c) for c in cond["$and"]))
+    return 1
+
+
+def _marker(kind: str, stage: int) -> dict:
+    return {"$and": [{"t": kind}, {"stage": stage}]}
+
+
+class _Builder:
+    def __init__(self, rules: list[Rule]):
+        self.program = Program(rules=list(rules))
+        self.pending: list[tuple[str, dict | None, Cond, Outcome]] = []
+
+    def add(self, name: str, cond: Cond, outcome: Outcome, marker: dict | None = None):
+        if cond is False:
+            return
+        self.pending.append((name, marker, cond, outcome))
+
+    def build(self) -> Program:
+        # pack durable rules into groups of limited width, each behind bucket tests
+        groups: list[list[int]] = []
+        load: list[int] = []
+        for j, (_, _, cond, _) in enumerate(self.pending):
+            w = _width(cond)
+            for g, used in enumerate(load):
+                if used + w <= GROUP_WIDTH:
+                    groups[g].append(j)
+                    load[g] += w
+                    break
+            else:
+                groups.append([j])
+                load.append(w)
+        a_count = max(1, math.ceil(math.sqrt(len(groups))))
+        b_count = max(1, math.ceil(len(groups) / a_count))
+        prog = self.program
+        for g, members in enumerate(groups):
+            bucket = [{f"_a{g // b_count}": 1}, {f"_b{g % b_count}": 1}]
+            for j in members:
+                name, marker, cond, outcome = self.pending[j]
+                m = conj(bucket + ([] if cond is True else [cond]))
+                patterns = ([{"g": marker}] if marker else []) + [{"m": m}]
+                prog.definitions[name] = {"all": patterns}
+                prog.outcomes[name] = outcome
+        prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
+        return prog
+
+
+def _outcome_rules(b: _Builder, i: int, node: ast.Expr, marker: dict | None, suffix: str, stage: int = 0):
+    b.add(f"{i}:T{suffix}", compile_condition(node, "T"), Outcome(i, "T", stage), marker)
+    unknown = undecided(node)
+    if unknown is not False:
+        b.add(f"{i}:P{suffix}", conj([compile_condition(node, "F"), unknown]), Outcome(i, "P", stage), marker)
+        b.add(f"{i}:U{suffix}", unknown, Outcome(i, "U", stage), marker)
+
+
+def condition_of(rule: Rule) -> ast.Expr:
+    """A rule's full condition: a stage action applies only on its stage."""
+    node = rule.condition
+    if rule.stage_action:
+        node = ast.And((ast.Compare("==", ast.Name("stage.current"), ast.Literal(rule.stage)), node))
+    return node
+
+
+def compile_program(rules: list[Rule]) -> Program:
+    b = _Builder(rules)
+    for i, rule in enumerate(rules):
+        node = condition_of(rule)
+        if "stage.current" in ast.names(node):
+            for k in ([rule.stage] if rule.stage_action else STAGES):
+                _outcome_rules(b, i, substitute(node, {"stage.current": k}), _marker("current", k), f"@{k}", k)
+        else:
+            _outcome_rules(b, i, node, None, "")
+    for k in STAGES:
+        essentials = [r.condition for r in rules if r.gate and r.stage == k]
+        reached = _marker("reached", k)
+        b.add(f"g{k}:done", conj([compile_condition(e, "F") for e in essentials]), Outcome(-1, "done", k), reached)
+        b.add(f"g{k}:open", disj([compile_condition(e, "NF") for e in essentials]), Outcome(-1, "open", k), reached)
+    return b.build()
+
+
+# --- facts as durable sees them -------------------------------------------
+
+_CONTROL = dict.fromkeys(range(32), " ")
+
+
+def encode_value(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return format_number(float(value))
+    return json.dumps(str(value).translate(_CONTROL), ensure_ascii=False)
+
+
+def encode_facts(flat: dict[str, Any]) -> str:
+    """The community's known facts as JSON properties (list facts become flags)."""
+    parts = []
+    for name, value in flat.items():
+        fact = BY_NAME.get(name)
+        if fact is not None and fact.kind == "enumlist":
+            present = set(value)
+            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in fact.values)
+        else:
+            parts.append(f"{json.dumps(name)}:{encode_value(value)}")
+    return ",".join(parts)
+
+
+def marker_json(kind: str, stage: int, sid: str) -> str:
+    return f'{{"sid":"{sid}","id":"{kind}{stage}","t":"{kind}","stage":{stage}}}'

@@ -1,0 +1,124 @@
+"""The report: one pydantic model, serialised as the stable JSON contract.
+
+Renderers (text, Markdown, HTML) read only this model, never the rules.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+STAGE_NAMES = {1: "building", 2: "activity", 3: "retention", 4: "conversion", 5: "extending the life cycle"}
+
+_MODEL = ConfigDict(extra="forbid")
+
+
+class SourceRef(BaseModel):
+    model_config = _MODEL
+    doc: str
+    quote: str
+
+
+class Finding(BaseModel):
+    """A rule the community violates, with the evidence that triggered it."""
+    model_config = _MODEL
+    rule: str
+    title: str
+    kind: str
+    minefield: Optional[int] = None
+    stage: Optional[int] = None
+    severity: str
+    dimension: str
+    message: str
+    evidence: dict[str, Any]
+    advice: list[str]
+    sources: list[SourceRef]
+    note: Optional[str] = None
+    status: str = Field("open", description="open, or waived when a waiver in the facts file covers it")
+    waiver: Optional[dict[str, Any]] = None
+
+
+class Action(BaseModel):
+    """A next action for the stage the community has really reached."""
+    model_config = _MODEL
+    rule: str
+    stage: int
+    title: str
+    advice: list[str]
+    evidence: dict[str, Any]
+    blocker: bool = Field(False, description="the stage cannot be completed until this is done")
+
+
+class NotEvaluated(BaseModel):
+    model_config = _MODEL
+    rule: str
+    missing: list[str]
+
+
+class Question(BaseModel):
+    """A fact still to collect, ranked by how many rules it would let us evaluate."""
+    model_config = _MODEL
+    fact: str
+    question: str
+    unlocks: int
+
+
+class StageInfo(BaseModel):
+    model_config = _MODEL
+    current: int
+    name: str
+    declared: Optional[int] = None
+    completed: list[int]
+    blockers: list[str]
+
+
+class Summary(BaseModel):
+    model_config = _MODEL
+    score: Optional[int] = Field(None, description="0-100; null when no rule could be evaluated")
+    critical: int = 0
+    warning: int = 0
+    info: int = 0
+    passed: int = 0
+    not_evaluated: int = 0
+    waived: int = 0
+
+
+class RulesetInfo(BaseModel):
+    model_config = _MODEL
+    name: str
+    version: str
+    rules: int
+
+
+class EngineInfo(BaseModel):
+    model_config = _MODEL
+    version: str
+    rulesets: list[RulesetInfo]
+
+
+class CommunityInfo(BaseModel):
+    model_config = _MODEL
+    name: str
+    platform: Optional[str] = None
+    type: Optional[str] = None
+    goal: Optional[str] = None
+    members: Optional[int] = None
+
+
+class Report(BaseModel):
+    """The diagnosis of one community."""
+    model_config = _MODEL
+    schema_version: str = SCHEMA_VERSION
+    community: CommunityInfo
+    engine: EngineInfo
+    summary: Summary
+    scores: dict[str, Optional[int]]
+    stage: StageInfo
+    findings: list[Finding]
+    actions: list[Action]
+    not_evaluated: list[NotEvaluated]
+    passed: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")

@@ -1,0 +1,266 @@
+"""Load ruleset files into checked rules.
+
+A ruleset is a YAML file: a header (name, version, title, description,
+documents) and a list of rules. Loading parses and type-checks every
+condition and reports every problem of every file at once, each with its
+file, line and column.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from shequn.facts.loader import FactsError, Lines, read_file
+from shequn.facts.vocabulary import lookup
+
+from . import ast
+from .documents import DOCUMENTS
+from .errors import RuleError, RulesetError, RulesetErrors
+from .parser import parse
+from .types import check, suggestion
+
+Kind = Literal["minefield", "practice", "stage"]
+Severity = Literal["critical", "warning", "info"]
+Dimension = Literal["positioning", "traffic", "governance", "leadership", "content", "engagement",
+                    "activities", "retention", "conversion", "scale"]
+DIMENSIONS: tuple[str, ...] = Dimension.__args__
+SEVERITIES: tuple[str, ...] = Severity.__args__
+KINDS: tuple[str, ...] = Kind.__args__
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(BaseModel):
+    """A verbatim quote from a source document."""
+    model_config = _STRICT
+    doc: str = Field(min_length=1)
+    quote: str = Field(min_length=3, max_length=2000)
+
+
+class Examples(BaseModel):
+    """Facts that must trigger the rule and facts that must not: the rule's own tests."""
+    model_config = _STRICT
+    trigger: list[dict[str, Any]] = Field(default_factory=list)
+    no_trigger: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Translation(BaseModel):
+    """Optional Simplified Chinese text of a rule."""
+    model_config = _STRICT
+    title: Optional[str] = None
+    message: Optional[str] = None
+    advice: Optional[list[str]] = None
+
+
+class Rule(BaseModel):
+    """One rule: its page (title, why, advice) and its checked condition."""
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{1,39}$")
+    title: str = Field(min_length=1, max_length=200)
+    kind: Kind
+    severity: Severity
+    dimension: Dimension
+    minefield: Optional[int] = Field(None, ge=1, le=9)
+    stage: Optional[int] = Field(None, ge=1, le=5)
+    gate: bool = Field(False, description="an essential of its stage: the stage is complete only when this rule passes")
+    when: str = Field(min_length=1)
+    message: str = Field(min_length=1, max_length=2000)
+    advice: list[str] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    note: Optional[str] = Field(None, description="a tension with another document, citing both")
+    zh: Optional[Translation] = None
+    examples: Examples = Field(default_factory=Examples)
+
+    ruleset: str = ""
+    file: str = ""
+    line: int = 0
+
+    _condition: ast.Expr = PrivateAttr()
+
+    @field_validator("advice")
+    @classmethod
+    def _advice_not_blank(cls, value):
+        if any(not a.strip() for a in value):
+            raise ValueError("advice items must not be blank")
+        return value
+
+    @property
+    def condition(self) -> ast.Expr:
+        return self._condition
+
+    @property
+    def facts(self) -> list[str]:
+        """Vocabulary facts the condition reads (what to collect to evaluate it)."""
+        return [n for n in ast.names(self._condition) if not n.startswith("stage.")]
+
+    @property
+    def after_stage_inference(self) -> bool:
+        """Rules reading `stage.current` are decided once the stage is inferred."""
+        return "stage.current" in ast.names(self._condition)
+
+    @property
+    def stage_action(self) -> bool:
+        """A stage's action: reported among next actions when it is the current stage."""
+        return self.stage is not None and not self.gate and self.kind == "stage"
+
+
+class Ruleset(BaseModel):
+    """A ruleset file: header and rules."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    version: str | int
+    title: str = ""
+    description: str = ""
+    documents: list[str] = Field(default_factory=list)
+    rules: list[Rule]
+    file: str = ""
+
+    @field_validator("version")
+    @classmethod
+    def _version_text(cls, value):
+        return str(value)
+
+
+# --- loading ---------------------------------------------------------------
+
+def _located(err: RuleError, file: str, lines: Lines, path: str, rule_id: str | None) -> RuleError:
+    line, column, style = lines.value(path)
+    if line is None:
+        return err.located(file, lines.get(path), rule=rule_id)
+    if style in ("|", ">") or err.column is None:        # block scalars: point at the line only
+        return err.located(file, line + (1 if style in ("|", ">") else 0), rule=rule_id)
+    quote = 1 if style in ("'", '"') else 0
+    return err.located(file, line, column_offset=column - 1 + quote, rule=rule_id)
+
+
+def _pydantic_errors(exc: ValidationError, file: str, lines: Lines, prefix: str, rule_id: str | None) -> list[RuleError]:
+    out = []
+    for e in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in e["loc"])
+        path = f"{prefix}.{loc}" if loc else prefix
+        if e["type"] == "missing":
+            msg = f"missing field '{loc}'"
+        elif e["type"] == "extra_forbidden":
+            msg = f"unknown field '{loc}'"
+        else:
+            msg = f"{loc}: {e['msg'][0].lower()}{e['msg'][1:]}" if loc else e["msg"]
+        out.append(RulesetError(msg, file=file, line=lines.get(path) or lines.get(prefix), rule=rule_id))
+    return out
+
+
+def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix: str) -> list[RuleError]:
+    errors: list[RuleError] = []
+    try:
+        node = parse(rule.when)
+        check(node)
+        rule._condition = node
+    except RuleError as err:
+        errors.append(_located(err, file, lines, f"{prefix}.when", rule.id))
+    for name in PLACEHOLDER.findall(rule.message):
+        if lookup(name) is None:
+            errors.append(RulesetError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
+                                       file=file, line=lines.get(f"{prefix}.message"), rule=rule.id))
+    if rule.gate and rule.stage is None:
+        errors.append(RulesetError("'gate: true' needs a 'stage'", file=file, line=lines.get(f"{prefix}.gate"), rule=rule.id))
+    if rule.kind == "stage" and rule.stage is None:
+        errors.append(RulesetError("a rule of kind 'stage' needs a 'stage' (1-5)", file=file, line=lines.get(f"{prefix}.kind"), rule=rule.id))
+    for i, source in enumerate(rule.sources):
+        if source.doc not in documents:
+            known = ", ".join(sorted(documents))
+            errors.append(RulesetError(f"source names unknown document '{source.doc}' (known: {known})",
+                                       file=file, line=lines.get(f"{prefix}.sources.{i}.doc"), rule=rule.id))
+    return errors
+
+
+def load_ruleset(path: str | os.PathLike) -> Ruleset:
+    """Load one ruleset file; raise RulesetErrors listing every problem."""
+    rulesets, errors = _load_one(Path(path))
+    if errors:
+        raise RulesetErrors(errors)
+    return rulesets
+
+
+def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError]]:
+    file = str(path)
+    try:
+        data, lines = read_file(path)
+    except FactsError as exc:
+        return None, [RulesetError(p.message, file=file, line=p.line) for p in exc.problems]
+    if not isinstance(data, dict):
+        return None, [RulesetError(f"a ruleset must be a mapping with a header and 'rules', got {type(data).__name__}", file=file)]
+    errors: list[RuleError] = []
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list):
+        return None, [RulesetError("missing 'rules': a list of rules", file=file, line=lines.get("rules"))]
+    header = {k: v for k, v in data.items() if k != "rules"}
+    try:
+        ruleset = Ruleset.model_validate({**header, "rules": [], "file": file})
+    except ValidationError as exc:
+        errors.extend(_pydantic_errors(exc, file, lines, "", None))
+        ruleset = None
+    documents = set(DOCUMENTS) | set(ruleset.documents if ruleset else [])
+    rules: list[Rule] = []
+    for i, raw in enumerate(raw_rules):
+        prefix = f"rules.{i}"
+        if not isinstance(raw, dict):
+            errors.append(RulesetError(f"rule {i + 1} must be a mapping", file=file, line=lines.get(prefix)))
+            continue
+        rule_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        extra = {"file": file, "line": lines.get(prefix) or 0, "ruleset": ruleset.name if ruleset else ""}
+        try:
+            rule = Rule.model_validate({**raw, **extra})
+        except ValidationError as exc:
+            errors.extend(_pydantic_errors(exc, file, lines, prefix, rule_id))
+            continue
+        rule_errors = _check_rule(rule, documents, file, lines, prefix)
+        errors.extend(rule_errors)
+        if not rule_errors:
+            rules.append(rule)
+    if ruleset is None:
+        return None, errors
+    return ruleset.model_copy(update={"rules": rules}), errors
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files and folders (their *.yaml / *.yml files) to ruleset files."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml") and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def load_rulesets(paths: Iterable[str | os.PathLike]) -> list[Ruleset]:
+    """Load several ruleset files; ids must be unique across all of them."""
+    loaded: list[Ruleset] = []
+    errors: list[RuleError] = []
+    seen: dict[str, Rule] = {}
+    names: dict[str, str] = {}
+    for path in expand_paths(paths):
+        ruleset, errs = _load_one(path)
+        errors.extend(errs)
+        if ruleset is None:
+            continue
+        if ruleset.name in names:
+            errors.append(RulesetError(f"ruleset name '{ruleset.name}' is also used by {names[ruleset.name]}", file=ruleset.file))
+        names[ruleset.name] = ruleset.file
+        for rule in ruleset.rules:
+            if rule.id in seen:
+                first = seen[rule.id]
+                errors.append(RulesetError(f"duplicate rule id '{rule.id}' (first defined at {first.file}:{first.line})",
+                                           file=rule.file, line=rule.line, rule=rule.id))
+            else:
+                seen[rule.id] = rule
+        loaded.append(ruleset)
+    if errors:
+        raise RulesetErrors(errors)
+    return loaded

@@ -1,0 +1,263 @@
+"""Read a facts file (YAML or JSON) safely and validate it, reporting every
+problem at once with the file, the dotted fact path and the line."""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .model import Facts, cross_problems
+from .vocabulary import BY_NAME, SECTIONS
+
+MAX_BYTES = 5_000_000       # a facts file is a page of numbers, not a data dump
+MAX_DEPTH = 32
+MAX_ALIASES = 64            # anchors are fine; billion-laughs is not
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, where it is and what is wrong."""
+    file: str
+    path: str          # dotted fact path, "" for the whole file
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class FactsError(ValueError):
+    """A facts file that cannot be used; `problems` lists every reason."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+# --- safe YAML -------------------------------------------------------------
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader with limits on nesting and alias expansion."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (anchor expansion is limited)")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise yaml.YAMLError(f"nested deeper than {MAX_DEPTH} levels")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class Lines(dict):
+    """{dotted path: 1-based line of its key}; `.value(path)` is where the value starts."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, tuple[int, int, str]] = {}
+
+    def value(self, path: str) -> tuple[int | None, int, str]:
+        """(line, 1-based column, scalar style) of a value; (None, 0, "") when unknown."""
+        return self.values.get(path, (None, 0, ""))
+
+
+def _line_map(node, prefix: str = "", out: Lines | None = None) -> Lines:
+    """Where every mapping key and value of a composed YAML tree stands."""
+    out = Lines() if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                out.setdefault(path, key.start_mark.line + 1)
+                out.values.setdefault(path, (value.start_mark.line + 1, value.start_mark.column + 1,
+                                             getattr(value, "style", None) or ""))
+                _line_map(value, path, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            path = f"{prefix}.{i}"
+            out.setdefault(path, item.start_mark.line + 1)
+            out.values.setdefault(path, (item.start_mark.line + 1, item.start_mark.column + 1,
+                                         getattr(item, "style", None) or ""))
+            _line_map(item, path, out)
+    return out
+
+
+def read_document(text: str, file: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML or JSON text into data and a line map; raise FactsError."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise FactsError([Problem(file, "", "empty file")])
+    if stripped[0] in "[{":
+        try:
+            return json.loads(stripped), Lines()
+        except RecursionError:
+            raise FactsError([Problem(file, "", f"invalid JSON: nested too deeply")]) from None
+        except ValueError as exc:
+            line = getattr(exc, "lineno", None)
+            if not isinstance(exc, json.JSONDecodeError):
+                raise FactsError([Problem(file, "", f"invalid JSON: {exc}")]) from None
+            # fall through to YAML only for flow-style YAML that is not JSON
+            try:
+                return _load_yaml(stripped, file)
+            except FactsError:
+                raise FactsError([Problem(file, "", f"invalid JSON: {exc.msg}", line)]) from None
+    return _load_yaml(stripped, file)
+
+
+def _load_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise FactsError([Problem(file, "", "empty file")])
+        data = loader.construct_document(node)
+        return data, _line_map(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        raise FactsError([Problem(file, "", f"invalid YAML: {what}", line)]) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise FactsError([Problem(file, "", f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def read_file(path: str | os.PathLike) -> tuple[Any, dict[str, int]]:
+    """Read and parse a facts or ruleset file with size limits; raise FactsError."""
+    file = str(path)
+    try:
+        if os.path.isdir(path):
+            raise FactsError([Problem(file, "", "is a directory, not a file")])
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise FactsError([Problem(file, "", f"file too large ({size:,} bytes; limit {MAX_BYTES:,})")])
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise FactsError([Problem(file, "", "no such file")]) from None
+    except OSError as exc:
+        raise FactsError([Problem(file, "", f"cannot read: {exc.strerror or exc}")]) from None
+    if b"\x00" in raw:
+        raise FactsError([Problem(file, "", "binary file, expected YAML or JSON text")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FactsError([Problem(file, "", f"not UTF-8 text (byte {exc.start})")]) from None
+    return read_document(text, file)
+
+
+# --- validation ------------------------------------------------------------
+
+ALL_PATHS = sorted(set(BY_NAME) | set(SECTIONS) | {"provenance", "waivers"})
+
+
+def _suggest(path: str) -> str:
+    near = difflib.get_close_matches(path, ALL_PATHS, n=1, cutoff=0.6)
+    if not near and "." in path:        # a typo in the key alone: compare keys
+        section, key = path.rsplit(".", 1)
+        keys = [p.rsplit(".", 1)[1] for p in ALL_PATHS if p.startswith(section + ".")]
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        near = [f"{section}.{close[0]}"] if close else []
+    return f" — did you mean {near[0]}?" if near else ""
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problem_from_error(err: dict, file: str, lines: dict[str, int]) -> Problem:
+    loc = [str(p) for p in err["loc"]]
+    path = ".".join(loc)
+    kind, value = err["type"], err.get("input")
+    fact = BY_NAME.get(path)
+    if kind == "extra_forbidden":
+        what = "unknown section" if len(loc) == 1 else "unknown fact"
+        if path in BY_NAME and BY_NAME[path].derived:
+            message = f"is derived from {', '.join(BY_NAME[path].derived_from)}; leave it out"
+        else:
+            message = f"{what}{_suggest(path)}"
+    elif kind == "missing":
+        message = "required fact is missing"
+    elif kind == "model_type" or kind == "model_attributes_type":
+        message = f"expected a mapping of facts, got {_describe(value)}"
+    elif kind == "literal_error" and fact is not None:
+        message = f"expected one of {', '.join(fact.values)}; got {_describe(value)}"
+        near = difflib.get_close_matches(str(value), fact.values, n=1)
+        if near:
+            message += f" — did you mean {near[0]}?"
+    elif kind == "literal_error" and len(loc) >= 2 and ".".join(loc[:-1]) in BY_NAME:
+        fact = BY_NAME[".".join(loc[:-1])]
+        path = fact.name
+        message = f"list item {_describe(value)} is not one of {', '.join(fact.values)}"
+    elif fact is not None:
+        message = f"expected {fact.unit}, got {_describe(value)}"
+        if kind in ("too_long", "string_too_long"):
+            message = f"too long ({len(value)} characters)" if hasattr(value, "__len__") else err["msg"]
+    elif kind == "value_error":
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
+    else:
+        message = err["msg"][0].lower() + err["msg"][1:]
+    return Problem(file, path, message, lines.get(path) or lines.get(".".join(loc[:1])))
+
+
+def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | None = None) -> Facts:
+    """Validate parsed data into Facts; raise FactsError listing every problem."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise FactsError([Problem(file, "", f"the top level must be a mapping of sections, got {type(data).__name__}")])
+    problems: list[Problem] = []
+    try:
+        facts = Facts.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            if err["type"] == "value_error" and not err["loc"]:
+                continue            # cross-fact problems, reported below with their own paths
+            problems.append(_problem_from_error(err, file, lines))
+        facts = None
+    except RecursionError:
+        raise FactsError([Problem(file, "", "nested too deeply")]) from None
+    for path, message in cross_problems(_flatten(data)):
+        problems.append(Problem(file, path, message, lines.get(path)))
+    if problems:
+        raise FactsError(problems)
+    return facts
+
+
+def _flatten(data: Any, prefix: str = "", depth: int = 0) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(data, dict) and depth < 4:
+        for key, value in data.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                out.update(_flatten(value, path, depth + 1))
+            else:
+                out[path] = value
+    return out
+
+
+def parse_facts(text: str, file: str = "<facts>") -> Facts:
+    data, lines = read_document(text, file)
+    return validate_facts(data, file, lines)
+
+
+def load_facts(path: str | os.PathLike) -> Facts:
+    """Load and validate a facts file (YAML or JSON)."""
+    data, lines = read_file(path)
+    return validate_facts(data, str(path), lines)
