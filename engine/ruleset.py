@@ -155,14 +155,21 @@ def _pydantic_errors(exc: ValidationError, file: str, lines: Lines, prefix: str,
     return out
 
 
-def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix: str) -> list[RuleError]:
-    errors: list[RuleError] = []
+def _condition_errors(when: Any, file: str, lines: Lines, prefix: str, rule_id: str | None) -> list[RuleError]:
+    """Problems of a condition given as text (none when it is not text: reported elsewhere)."""
+    if not isinstance(when, str) or not when.strip():
+        return []
     try:
-        node = parse(rule.when)
-        check(node)
-        rule._condition = node
+        check(parse(when))
     except RuleError as err:
-        errors.append(_located(err, file, lines, f"{prefix}.when", rule.id))
+        return [_located(err, file, lines, f"{prefix}.when", rule_id)]
+    return []
+
+
+def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix: str) -> list[RuleError]:
+    errors = _condition_errors(rule.when, file, lines, prefix, rule.id)
+    if not errors:
+        rule._condition = parse(rule.when)
     for name in PLACEHOLDER.findall(rule.message):
         if lookup(name) is None:
             errors.append(RulesetError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
@@ -181,24 +188,24 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
 
 def load_ruleset(path: str | os.PathLike) -> Ruleset:
     """Load one ruleset file; raise RulesetErrors listing every problem."""
-    rulesets, errors = _load_one(Path(path))
-    if errors:
-        raise RulesetErrors(errors)
-    return rulesets
+    return load_rulesets([path])[0]
 
 
-def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError]]:
+def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError], list[tuple[str, str, int]]]:
+    """(ruleset or None, problems, (id, file, line) of every rule that names an id)."""
     file = str(path)
     try:
         data, lines = read_file(path)
     except FactsError as exc:
-        return None, [RulesetError(p.message, file=file, line=p.line) for p in exc.problems]
+        return None, [RulesetError(p.message, file=file, line=p.line) for p in exc.problems], []
     if not isinstance(data, dict):
-        return None, [RulesetError(f"a ruleset must be a mapping with a header and 'rules', got {type(data).__name__}", file=file)]
+        return None, [RulesetError(f"a ruleset must be a mapping with a header and 'rules', got {type(data).__name__}", file=file)], []
     errors: list[RuleError] = []
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
-        return None, [RulesetError("missing 'rules': a list of rules", file=file, line=lines.get("rules"))]
+        return None, [RulesetError("missing 'rules': a list of rules", file=file, line=lines.get("rules"))], []
+    ids = [(r["id"], file, lines.get(f"rules.{i}") or 0) for i, r in enumerate(raw_rules)
+           if isinstance(r, dict) and isinstance(r.get("id"), str)]
     header = {k: v for k, v in data.items() if k != "rules"}
     try:
         ruleset = Ruleset.model_validate({**header, "rules": [], "file": file})
@@ -218,14 +225,15 @@ def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError]]:
             rule = Rule.model_validate({**raw, **extra})
         except ValidationError as exc:
             errors.extend(_pydantic_errors(exc, file, lines, prefix, rule_id))
+            errors.extend(_condition_errors(raw.get("when"), file, lines, prefix, rule_id))
             continue
         rule_errors = _check_rule(rule, documents, file, lines, prefix)
         errors.extend(rule_errors)
         if not rule_errors:
             rules.append(rule)
     if ruleset is None:
-        return None, errors
-    return ruleset.model_copy(update={"rules": rules}), errors
+        return None, errors, ids
+    return ruleset.model_copy(update={"rules": rules}), errors, ids
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -243,23 +251,23 @@ def load_rulesets(paths: Iterable[str | os.PathLike]) -> list[Ruleset]:
     """Load several ruleset files; ids must be unique across all of them."""
     loaded: list[Ruleset] = []
     errors: list[RuleError] = []
-    seen: dict[str, Rule] = {}
+    seen: dict[str, tuple[str, int]] = {}
     names: dict[str, str] = {}
     for path in expand_paths(paths):
-        ruleset, errs = _load_one(path)
+        ruleset, errs, ids = _load_one(path)
         errors.extend(errs)
+        for rule_id, file, line in ids:
+            if rule_id in seen:
+                first = seen[rule_id]
+                errors.append(RulesetError(f"duplicate rule id '{rule_id}' (first defined at {first[0]}:{first[1]})",
+                                           file=file, line=line, rule=rule_id))
+            else:
+                seen[rule_id] = (file, line)
         if ruleset is None:
             continue
         if ruleset.name in names:
             errors.append(RulesetError(f"ruleset name '{ruleset.name}' is also used by {names[ruleset.name]}", file=ruleset.file))
         names[ruleset.name] = ruleset.file
-        for rule in ruleset.rules:
-            if rule.id in seen:
-                first = seen[rule.id]
-                errors.append(RulesetError(f"duplicate rule id '{rule.id}' (first defined at {first.file}:{first.line})",
-                                           file=rule.file, line=rule.line, rule=rule.id))
-            else:
-                seen[rule.id] = rule
         loaded.append(ruleset)
     if errors:
         raise RulesetErrors(errors)

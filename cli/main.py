@@ -1,0 +1,288 @@
+"""The `shequn` command line.
+
+Only this layer decides exit codes: 0 nothing at or above --fail-on, 1
+findings, 2 bad input or usage. Bad input is reported as one line per
+problem on stderr, never as a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from shequn.errors import RulesetErrors, ShequnError
+from shequn.facts.loader import FactsError
+
+SEVERITIES = ("critical", "warning", "info")
+FAIL_ON = SEVERITIES + ("never",)
+
+
+class BadInput(click.ClickException):
+    """Exit 2 with one message per problem."""
+    exit_code = 2
+
+    def __init__(self, messages):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("\n".join(self.messages))
+
+    def show(self, file=None):
+        for message in self.messages:
+            click.echo(f"error: {message}", err=True)
+
+
+def problems_of(exc: Exception) -> list[str]:
+    if isinstance(exc, FactsError):
+        return [str(p) for p in exc.problems]
+    if isinstance(exc, RulesetErrors):
+        return [str(e) for e in exc.errors]
+    return [str(exc)]
+
+
+def handle_errors(func):
+    """Turn library errors into exit-2 messages; never show a traceback."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (FactsError, ShequnError) as exc:
+            raise BadInput(problems_of(exc)) from None
+        except click.ClickException:
+            raise
+        except (OSError, ValueError) as exc:
+            raise BadInput(str(exc)) from None
+    return wrapper
+
+
+def make_engine(rulesets=(), select=(), ignore=()):
+    from shequn.evaluator import Engine
+    return Engine(list(rulesets), select=_split(select), ignore=_split(ignore))
+
+
+def _split(values) -> list[str]:
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+# --- the group -------------------------------------------------------------
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="shequn", prog_name="shequn")
+def cli():
+    """Diagnose online communities the way a community-operations consultant would.
+
+    \b
+    shequn check facts/examples/cosmetics-brand-matrix.yaml
+    shequn rules list --kind minefield
+    shequn rules show NM201
+    """
+
+
+# --- check -----------------------------------------------------------------
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="critical", show_default=True,
+              help="Exit 1 when a finding at or above this severity is open.")
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+@click.option("--select", multiple=True, help="Only these rules: ids, id prefixes, dimensions, kinds, severities (comma-separated).")
+@click.option("--ignore", multiple=True, help="Leave out these rules (same selectors as --select).")
+@handle_errors
+def check(files, fmt, output, fail_on, rulesets, select, ignore):
+    """Diagnose communities described by facts files (YAML or JSON)."""
+    from shequn.facts.loader import load_facts
+
+    engine = make_engine(rulesets, select, ignore)
+    paths = expand_facts_paths(files)
+    reports, problems = [], []
+    for path in paths:
+        try:
+            reports.append((path, engine.evaluate(load_facts(path))))
+        except FactsError as exc:
+            problems.extend(problems_of(exc))
+    if fmt == "json":
+        data = [r.model_dump(mode="json") for _, r in reports]
+        text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
+        if reports or not problems:
+            write_output(text, output)
+    elif reports:
+        text = render_text([r for _, r in reports], output)
+        if output:
+            write_output(text, output)
+    if problems:
+        raise BadInput(problems)
+    sys.exit(exit_status([r for _, r in reports], fail_on))
+
+
+def expand_facts_paths(files) -> list[str]:
+    out: list[str] = []
+    for f in files:
+        p = Path(f)
+        if p.is_dir():
+            found = sorted(str(q) for q in p.iterdir() if q.suffix in (".yaml", ".yml", ".json") and q.is_file())
+            if not found:
+                raise BadInput(f"{f}: no facts files (*.yaml, *.yml, *.json) in this folder")
+            out.extend(found)
+        else:
+            out.append(f)
+    return out
+
+
+def render_text(reports, output):
+    """Print reports to the terminal, or return them as plain text when writing a file."""
+    from rich.console import Console
+
+    from shequn.render_text import render
+
+    if output:
+        console = Console(record=True, file=open(os.devnull, "w"), width=100, color_system=None)
+    else:
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 100)
+    for i, report in enumerate(reports):
+        if i:
+            console.print()
+        render(report, console)
+    return console.export_text() if output else None
+
+
+def exit_status(reports, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    limit = SEVERITIES.index(fail_on)
+    for report in reports:
+        for f in report.findings:
+            if f.status == "open" and SEVERITIES.index(f.severity) <= limit:
+                return 1
+    return 0
+
+
+# --- rules -----------------------------------------------------------------
+
+@cli.group()
+def rules():
+    """The rule catalogue: list, show."""
+
+
+def _rule_dict(rule) -> dict:
+    return rule.model_dump(mode="json", exclude={"file", "line"}) | {"facts": rule.facts}
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--kind", type=click.Choice(["minefield", "practice", "stage"]))
+@click.option("--dimension")
+@click.option("--stage", type=click.IntRange(1, 5))
+@click.option("--doc", help="Only rules citing this document key.")
+@click.option("--severity", type=click.Choice(SEVERITIES))
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
+@handle_errors
+def rules_list(fmt, kind, dimension, stage, doc, severity, rulesets):
+    """List rules, filtered by kind, dimension, stage, document or severity."""
+    engine = make_engine(rulesets)
+    chosen = [r for r in engine.rules
+              if (kind is None or r.kind == kind) and (dimension is None or r.dimension == dimension)
+              and (stage is None or r.stage == stage) and (severity is None or r.severity == severity)
+              and (doc is None or any(s.doc == doc for s in r.sources))]
+    if fmt == "json":
+        click.echo(json.dumps([_rule_dict(r) for r in chosen], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for col in ("id", "severity", "kind", "dimension", "title"):
+        table.add_column(col, overflow="fold")
+    for r in chosen:
+        kind_text = r.kind + (f" {r.minefield}" if r.minefield else "") + (f" s{r.stage}" if r.stage else "") + (" gate" if r.gate else "")
+        table.add_row(r.id, r.severity, kind_text, r.dimension, r.title)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 120).print(table)
+    click.echo(f"{len(chosen)} rule(s)")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
+@handle_errors
+def rules_show(rule_id, fmt, rulesets):
+    """One rule's page: what it checks, why, what to do, condition, examples."""
+    import difflib
+
+    from shequn.rule_page import rule_page
+
+    engine = make_engine(rulesets)
+    by_id = {r.id: r for r in engine.rules}
+    rule = by_id.get(rule_id) or by_id.get(rule_id.upper())
+    if rule is None:
+        near = difflib.get_close_matches(rule_id.upper(), list(by_id), n=1)
+        raise BadInput(f"unknown rule '{rule_id}'" + (f" — did you mean {near[0]}?" if near else ""))
+    if fmt == "json":
+        click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
+    else:
+        click.echo(rule_page(rule))
+
+
+# --- facts -----------------------------------------------------------------
+
+@cli.group()
+def facts():
+    """The fact vocabulary: schema."""
+
+
+@facts.command("schema")
+def facts_schema():
+    """Print the JSON Schema of a facts file."""
+    from shequn.facts.model import Facts
+
+    click.echo(json.dumps(Facts.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _register_optional():
+    """Commands that live in their own modules: each has `register(cli)`."""
+    import importlib
+
+    for name in ("extract", "authoring", "reports"):
+        try:
+            module = importlib.import_module(f"shequn.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"shequn.cli.{name}":
+                raise
+            continue
+        if hasattr(module, "register"):
+            module.register(cli)
+        elif name == "extract":
+            facts.add_command(module.extract, "extract")
+
+
+_register_optional()
+
+
+def main():
+    try:
+        cli(prog_name="shequn")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+        if os.environ.get("SHEQUN_DEBUG"):
+            raise
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc} (set SHEQUN_DEBUG=1 for details)", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

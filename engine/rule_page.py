@@ -1,0 +1,36 @@
+"""A rule's page, like a linter's: what it checks, why, what to do, the
+condition and an example. `rules show` and docs/rules/ render it; nothing is
+written twice."""
+from __future__ import annotations
+
+import yaml
+
+from .documents import DOCUMENTS
+from .ruleset import Rule
+
+
+def _yaml(data) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False).strip()
+
+
+def rule_page(rule: Rule, heading: str = "") -> str:
+    """Plain text (Markdown-friendly) page for one rule."""
+    kind = rule.kind + (f" · minefield {rule.minefield}" if rule.minefield else "") + \
+        (f" · stage {rule.stage}" + (" essential (gate)" if rule.gate else " action") if rule.stage else "")
+    lines = [f"{heading}{rule.id}: {rule.title}", "",
+             f"{rule.severity} · {kind} · {rule.dimension} · ruleset {rule.ruleset}", "",
+             "What it checks", f"  {rule.message}", "", "Why"]
+    for s in rule.sources:
+        doc = DOCUMENTS.get(s.doc)
+        origin = f"{doc.title} — {doc.author}" if doc else s.doc
+        lines.append(f"  “{s.quote}”")
+        lines.append(f"      {origin} [{s.doc}]")
+    if rule.note:
+        lines += ["", "Note", f"  {rule.note}"]
+    lines += ["", "What to do"] + [f"  - {a}" for a in rule.advice]
+    lines += ["", "Condition", f"  {rule.when}", "", "Facts it needs", "  " + ", ".join(rule.facts)]
+    if rule.examples.trigger:
+        lines += ["", "Example that triggers it"] + ["  " + l for l in _yaml(rule.examples.trigger[0]).splitlines()]
+    if rule.examples.no_trigger:
+        lines += ["", "Example that does not"] + ["  " + l for l in _yaml(rule.examples.no_trigger[0]).splitlines()]
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""The Engine on a small test ruleset: outcomes, stages, isolation, threads."""
+import concurrent.futures
+import pathlib
+
+import pytest
+
+import durable_rules_engine
+
+from shequn.errors import RulesetErrors
+from shequn.evaluator import Engine
+from shequn.facts import FactsError
+
+MINI = pathlib.Path(__file__).parent / "data" / "mini.yaml"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return Engine([MINI], builtin=False)
+
+
+def facts(**sections):
+    sections.setdefault("community", {"name": "t"})
+    return sections
+
+
+def outcome(report, rule_id):
+    if any(f.rule == rule_id for f in report.findings):
+        return "violated"
+    if rule_id in report.passed:
+        return "passed"
+    if any(n.rule == rule_id for n in report.not_evaluated):
+        return "not_evaluated"
+    return "absent"
+
+
+def test_three_valued_outcomes(mini):
+    r = mini.evaluate(facts(size={"members": 300}, governance={"admins": 1}))
+    assert outcome(r, "MINI001") == "violated"
+    assert r.findings[0].evidence == {"size.members": 300, "governance.admins": 1}
+    assert "300 members and 1 admins" in [f.message for f in r.findings]
+    r = mini.evaluate(facts(size={"members": 300}, governance={"admins": 3}))
+    assert outcome(r, "MINI001") == "passed"
+    r = mini.evaluate(facts(size={"members": 300}))
+    assert outcome(r, "MINI001") == "not_evaluated"
+    assert {"rule": "MINI001", "missing": ["governance.admins"]} in [n.model_dump() for n in r.not_evaluated]
+
+
+def test_false_conjunct_decides_despite_unknown(mini):
+    """`a and b` with a false is passed even though b is unknown (Kleene)."""
+    r = mini.evaluate(facts(size={"members": 20}))
+    assert outcome(r, "MINI001") == "passed"
+    r = mini.evaluate(facts(traffic={"entry_threshold": "paid"}))
+    assert outcome(r, "MINI008") == "passed"
+
+
+def test_true_disjunct_decides_despite_unknown(mini):
+    r = mini.evaluate(facts(conversion={"methods": ["social_chain"]}))
+    assert outcome(r, "MINI009") == "violated"
+    r = mini.evaluate(facts(conversion={"methods": ["endorsement"]}))
+    assert outcome(r, "MINI009") == "not_evaluated"        # the second branch is unknown
+    r = mini.evaluate(facts(conversion={"methods": ["endorsement"]}, size={"members": 100}, governance={"admins": 1}))
+    assert outcome(r, "MINI009") == "passed"
+
+
+def test_empty_list_is_known(mini):
+    r = mini.evaluate(facts(conversion={"methods": []}))
+    assert outcome(r, "MINI009") == "violated"
+
+
+def test_zero_divisor_is_unknown_not_infinite(mini):
+    r = mini.evaluate(facts(conversion={"methods": ["endorsement"]}, size={"members": 100}, governance={"admins": 0}))
+    assert outcome(r, "MINI009") == "not_evaluated"
+
+
+def test_stage_inference_by_forward_chaining(mini):
+    r = mini.evaluate(facts())
+    assert (r.stage.current, r.stage.completed) == (1, [])
+    assert r.stage.blockers == ["MINI002", "MINI003"]             # unknown essentials block
+    assert [a.rule for a in r.actions] == ["MINI002", "MINI003"] and all(a.blocker for a in r.actions)
+
+    r = mini.evaluate(facts(governance={"group_rules": True}, positioning={"join_benefits_stated": True},
+                            size={"members": 100, "active_members_7d": 2}, engagement={"daily_greetings": False}))
+    assert (r.stage.current, r.stage.name, r.stage.completed) == (2, "activity", [1])
+    assert r.stage.blockers == ["MINI004"]
+    assert [a.rule for a in r.actions] == ["MINI004", "MINI005"]   # blocker first, then the stage's action
+    assert not any(f.rule == "MINI005" for f in r.findings)        # actions are not findings
+
+    r = mini.evaluate(facts(governance={"group_rules": True}, positioning={"join_benefits_stated": True},
+                            size={"members": 100, "active_members_7d": 40}, engagement={"daily_greetings": False},
+                            conversion={"has_product": True}))
+    assert (r.stage.current, r.stage.completed) == (5, [1, 2, 3, 4, 5])
+    assert r.actions == []                                          # stage 2 actions no longer apply
+
+
+def test_later_stage_essentials_are_not_reported_early(mini):
+    r = mini.evaluate(facts(conversion={"has_product": False}))
+    assert r.stage.current == 1
+    assert outcome(r, "MINI006") == "absent"
+
+
+def test_declared_stage_beyond_reached_is_a_finding(mini):
+    r = mini.evaluate(facts(community={"name": "t", "declared_stage": 4}, governance={"group_rules": True},
+                            positioning={"join_benefits_stated": True}))
+    assert r.stage.current == 2 and r.stage.declared == 4
+    finding = next(f for f in r.findings if f.rule == "MINI007")
+    assert finding.message == "declared 4, reached 2"
+    r = mini.evaluate(facts(community={"name": "t", "declared_stage": 1}))
+    assert outcome(r, "MINI007") == "passed"
+
+
+def test_scores(mini):
+    r = mini.evaluate(facts(size={"members": 300}, governance={"admins": 1, "group_rules": True}))
+    # governance: MINI001 warning violated (2), MINI002 critical passed (3) -> 60
+    assert r.scores["governance"] == 60
+    assert r.scores["traffic"] is None
+    r = mini.evaluate(facts())
+    assert r.summary.score is None
+
+
+def test_waivers(mini):
+    data = facts(size={"members": 300}, governance={"admins": 1},
+                 waivers=[{"rule": "MINI001", "reason": "two admins being hired", "expires": "2099-01-01"}])
+    r = mini.evaluate(data)
+    f = next(f for f in r.findings if f.rule == "MINI001")
+    assert f.status == "waived" and f.waiver["reason"] == "two admins being hired"
+    assert r.summary.warning == 0 and r.summary.waived == 1
+    data["waivers"][0]["expires"] = "2000-01-01"
+    r = mini.evaluate(data)
+    assert next(f for f in r.findings if f.rule == "MINI001").status == "open"
+    assert r.problems == ["waiver for MINI001 expired on 2000-01-01"]
+
+
+def test_dict_input_is_validated(mini):
+    with pytest.raises(FactsError):
+        mini.evaluate({"community": {"name": "t"}, "size": {"members": "many"}})
+
+
+def test_evaluations_are_isolated(mini):
+    sick = facts(size={"members": 300}, governance={"admins": 1})
+    empty = facts()
+    reports = list(mini.evaluate_many([sick, empty, sick, empty]))
+    assert [outcome(r, "MINI001") for r in reports] == ["violated", "not_evaluated"] * 2
+
+
+def test_session_state_is_deleted(mini):
+    mini.evaluate(facts(size={"members": 300}, governance={"admins": 1}))
+    last = str(next(mini._matcher._sids) - 1)
+    with pytest.raises(Exception):
+        durable_rules_engine.get_state(mini._matcher._handle, last)
+
+
+def test_engines_do_not_share_rules(tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text(MINI.read_text().replace("name: mini", "name: other").replace("MINI0", "OTHER0"))
+    a, b = Engine([MINI], builtin=False), Engine([other], builtin=False)
+    data = facts(size={"members": 300}, governance={"admins": 1})
+    assert {f.rule for f in a.evaluate(data).findings} == {"MINI001"}
+    assert {f.rule for f in b.evaluate(data).findings} == {"OTHER001"}
+
+
+def test_select_and_ignore():
+    only = Engine([MINI], builtin=False, select=["MINI00"], ignore=["conversion", "MINI001"])
+    ids = {r.id for r in only.rules}
+    assert "MINI001" not in ids and "MINI008" not in ids and "MINI002" in ids
+
+
+def test_threads_share_one_engine(mini):
+    cases = [facts(size={"members": 100 + i}, governance={"admins": i % 3}) for i in range(200)]
+    expected = [mini.evaluate(c).model_dump() for c in cases]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda c: mini.evaluate(c).model_dump(), cases))
+    assert got == expected
+
+
+def test_many_rules_and_missing_facts_do_not_overflow_the_matcher(tmp_path):
+    """durable's matcher keeps at most 64 pending nodes; wide rulesets must still run."""
+    rules = []
+    names = ["size.members", "governance.admins", "content.topic_discussions_per_week", "activities.online_per_month",
+             "engagement.messages_per_day", "leadership.opinion_leaders", "offer.price_yuan", "retention.leaves_per_month"]
+    for i in range(240):
+        a, b = names[i % 8], names[(i * 3 + 1) % 8]
+        rules.append(f"""  - id: W{i:03d}
+    title: wide {i}
+    kind: practice
+    severity: info
+    dimension: scale
+    when: {a} > {i % 7} or {b} < {i % 5} and not governance.group_rules
+    message: m
+    advice: [a]
+    sources: [{{doc: nine-minefields, quote: q q q}}]
+""")
+    path = tmp_path / "wide.yaml"
+    path.write_text("name: wide\nversion: 1\nrules:\n" + "".join(rules))
+    engine = Engine([path], builtin=False)
+    full = facts(size={"members": 10}, governance={"admins": 1, "group_rules": False},
+                 content={"topic_discussions_per_week": 3}, activities={"online_per_month": 2},
+                 engagement={"messages_per_day": 4}, leadership={"opinion_leaders": 1}, offer={"price_yuan": 9},
+                 retention={"leaves_per_month": 3})
+    for data in (full, facts()):
+        r = engine.evaluate(data)
+        assert len(r.findings) + len(r.passed) + len(r.not_evaluated) == 240
+
+
+def test_broken_ruleset_reports_every_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("""name: bad
+version: 1
+rules:
+  - id: B1X
+    title: one
+    kind: minefield
+    severity: high
+    dimension: traffic
+    when: size.member > 3
+    message: m
+    advice: [a]
+    sources: [{doc: nowhere, quote: abc}]
+  - id: B2X
+    title: two
+    kind: practice
+    severity: info
+    dimension: traffic
+    when: size.members >
+    message: "{size.memberz}"
+    advice: [a]
+    sources: [{doc: nine-minefields, quote: abc}]
+  - id: B2X
+    title: dup
+    kind: practice
+    severity: info
+    dimension: traffic
+    when: size.members > 1
+    message: m
+    advice: [a]
+    sources: [{doc: nine-minefields, quote: abc}]
+""")
+    with pytest.raises(RulesetErrors) as info:
+        Engine([bad], builtin=False)
+    text = [str(e) for e in info.value.errors]
+    assert any("severity" in t and f"{bad}:7" in t for t in text)
+    assert any("unknown fact 'size.member'" in t and f"{bad}:9:11" in t for t in text)
+    assert any("expected a fact" in t and f"{bad}:18:" in t for t in text)
+    assert any("unknown fact '{size.memberz}'" in t for t in text)
+    assert any("duplicate rule id 'B2X'" in t for t in text)
