@@ -6,8 +6,20 @@ expert articles on community operations.
     report = engine.evaluate(shequn.load_facts("acme.yaml"))
 """
 from .errors import RuleError, RulesetErrors, ShequnError
-from .facts_api import Facts, FactsError, load_facts
+from .facts_api import Facts, FactsError, extract_facts, load_facts
 
 __version__ = "0.1.0"
 
-__all__ = ["Facts", "FactsError", "RuleError", "RulesetErrors", "ShequnError", "load_facts", "__version__"]
+__all__ = ["Engine", "Facts", "FactsError", "Report", "RuleError", "RulesetErrors", "ShequnError", "extract_facts",
+           "load_facts", "__version__"]
+
+
+def __getattr__(name):
+    # Engine and Report import the rulesets and durable_rules: load them on first use
+    if name == "Engine":
+        from .evaluator import Engine
+        return Engine
+    if name == "Report":
+        from .report import Report
+        return Report
+    raise AttributeError(f"module 'shequn' has no attribute {name!r}")

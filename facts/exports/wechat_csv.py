@@ -1,0 +1,204 @@
+"""WeChatMsg / MemoTrace CSV export of one group chat."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+from .base import (CARD, JOIN, RED_ENVELOPE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message,
+                   Reader, is_question, register, text_hash)
+
+COLUMNS = ("localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
+           "StrContent", "StrTime", "Remark", "NickName", "Sender")
+REQUIRED = ("Type", "SubType", "IsSender", "CreateTime", "StrContent", "NickName", "Sender")
+
+SYSTEM_TYPES = frozenset({10000, 10002})
+CARD_SUBTYPES = frozenset({5, 33, 36})          # link card, mini-program cards
+RED_TYPES = frozenset({436207665})              # and Type 49 / SubType 2001
+
+EXPORTER = "<exporter>"
+YOU = "你"
+
+_Q = "[\"“”]"
+_JOIN_PATTERNS = (
+    # (regex, inviter group or None for the exporter, invitees group or None for the exporter)
+    (re.compile(f"^{_Q}(?P<a>.+?){_Q}邀请{_Q}(?P<b>.+){_Q}加入了群聊"), "a", "b"),
+    (re.compile(f"^你邀请{_Q}(?P<b>.+){_Q}加入了群聊"), None, "b"),
+    (re.compile(f"^{_Q}(?P<a>.+?){_Q}邀请你加入了群聊"), "a", None),
+    (re.compile(f"^{_Q}(?P<b>.+?){_Q}通过扫描{_Q}(?P<a>.+?){_Q}分享的二维码加入群聊"), "a", "b"),
+    (re.compile(f"^{_Q}(?P<b>.+?){_Q}通过扫描你分享的二维码加入群聊"), None, "b"),
+)
+_AT = re.compile("@([^@\u2005]{1,64})\u2005")
+_AT_ALL = frozenset({"所有人", "All", "all"})
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _header_line(head: bytes) -> list[str]:
+    enc = detect_encoding(head)
+    try:
+        text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head[:8192], final=False)
+    except LookupError:  # pragma: no cover
+        return []
+    first = text.splitlines()[0] if text else ""
+    try:
+        return [c.strip() for c in next(csv.reader([first]))]
+    except (StopIteration, csv.Error):
+        return []
+
+
+def parse_joins(text: str):
+    """Joins in a WeChat system text: a list of (invitee, inviter); names, or None for the exporter.
+
+    ``"A"邀请"B、C"加入了群聊`` gives [("B", "A"), ("C", "A")]; 你 is the exporter.
+    """
+    for rx, ga, gb in _JOIN_PATTERNS:
+        m = rx.search(text)
+        if m:
+            inviter = m.group(ga) if ga else None
+            invitees = m.group(gb).split("、") if gb else [None]
+            return [(b, inviter) for b in invitees]
+    return []
+
+
+def mentions_in(text: str) -> list[str]:
+    """Display names mentioned as WeChat writes them: ``@name`` ended by U+2005 (not @所有人)."""
+    if "\u2005" not in text:
+        return []
+    return [n for n in _AT.findall(text) if n not in _AT_ALL]
+
+
+@register
+class WeChatCSV(Reader):
+    name = "wechat_csv"
+    platform = "wechat"
+    description = "a WeChatMsg/MemoTrace CSV (columns " + ", ".join(COLUMNS) + ")"
+    priority = 30
+
+    @classmethod
+    def sniff(cls, head: bytes) -> bool:
+        cols = set(_header_line(head))
+        return len(cols & set(COLUMNS)) >= 3
+
+    def read(self, stream, ctx, label):
+        head = stream._f.read(65536)
+        stream._f.seek(0)
+        enc = detect_encoding(head)
+        buf = io.BufferedReader(stream, 1 << 20)
+        f = io.TextIOWrapper(buf, encoding=enc, newline="")
+        rows = csv.reader(f)
+        try:
+            header = [c.strip() for c in next(rows)]
+        except StopIteration:
+            raise ExportError(f"{label}: empty CSV, expected {self.description}") from None
+        idx = {c: i for i, c in enumerate(header)}
+        missing = [c for c in REQUIRED if c not in idx]
+        if missing:
+            raise ExportError(f"{label}: missing CSV column{'s' if len(missing) > 1 else ''} "
+                              f"{', '.join(missing)} (a WeChatMsg/MemoTrace CSV has columns {', '.join(COLUMNS)})")
+        ctx.supports.update({"joins", "inviter", "red_envelopes"})
+        people = ctx.people
+        iT, iS, iIs, iC, iX, iN, iW = (idx[c] for c in REQUIRED)
+        iL = idx.get("localId")
+        width = max(iT, iS, iIs, iC, iX, iN, iW) + 1
+        exporter_names: set = set()
+        ex = None
+        is_ad = ctx.is_ad_text
+        try:
+            for row in rows:
+                if len(row) < width:
+                    if not row or row == [""]:
+                        continue
+                    raise ExportError(f"{label}: row {rows.line_num}: {len(row)} columns, expected {len(header)}")
+                try:
+                    t = float(int(row[iC]))
+                except ValueError:
+                    try:
+                        t = float(row[iC])
+                    except ValueError:
+                        raise ExportError(f"{label}: row {rows.line_num}{_lid(row, iL)}: unparseable CreateTime "
+                                          f"{row[iC][:40]!r} (expected Unix seconds)") from None
+                try:
+                    typ = int(row[iT])
+                    sub = int(row[iS]) if row[iS] else 0
+                except ValueError:
+                    raise ExportError(f"{label}: row {rows.line_num}{_lid(row, iL)}: unparseable Type/SubType") from None
+                name = row[iN] or None
+                if row[iIs] == "1":
+                    sender = people.by_id("wx:", EXPORTER, name)
+                    if ex is None:
+                        ex = sender
+                        people.exporter[sender] = 1
+                    if name:
+                        exporter_names.add(name)
+                elif row[iW]:
+                    sender = people.by_id("wx:", row[iW], name)
+                elif name:
+                    sender = people.by_id("wxn:", name, name)
+                else:
+                    sender = people.anonymous()
+                try:
+                    mid = int(row[iL]) if iL is not None else -1
+                except ValueError:
+                    mid = -1
+                if typ in SYSTEM_TYPES:
+                    yield Message(t, sender, SYSTEM, 0, mid)
+                    if typ == 10000:
+                        for invitee, inviter in parse_joins(row[iX]):
+                            a = self._who(people, inviter)
+                            b = self._who(people, invitee)
+                            yield Message(t, b, JOIN, actor=a)
+                    continue
+                if typ == 1 or (typ == 49 and sub == 57):
+                    text = row[iX]
+                    if typ == 49 and text.startswith("<"):
+                        text = ""
+                    flags = 0
+                    mentions = None
+                    if text:
+                        if is_ad(text):
+                            flags |= F_AD
+                        if is_question(text):
+                            flags |= F_QUESTION
+                        names = mentions_in(text)
+                        if names:
+                            mentions = tuple(self._who(people, n) for n in names)
+                    yield Message(t, sender, TEXT, flags, mid, -1, mentions,
+                                  text_hash(text) if len(text) >= 10 else 0)
+                elif (typ == 49 and sub == 2001) or typ in RED_TYPES:
+                    yield Message(t, sender, RED_ENVELOPE, 0, mid)
+                elif typ == 49 and sub in CARD_SUBTYPES:
+                    yield Message(t, sender, CARD, F_AD, mid)
+                else:
+                    yield Message(t, sender, TEXT, 0, mid)
+        except UnicodeDecodeError:
+            raise ExportError(f"{label}: not valid {enc} text near row {rows.line_num} "
+                              "(expected UTF-8, with or without BOM, or GB18030)") from None
+        except csv.Error as exc:
+            raise ExportError(f"{label}: row {rows.line_num}: malformed CSV ({exc})") from None
+        finally:
+            f.detach()
+            buf.detach()        # keep the hashing stream open: the caller drains and closes it
+
+    @staticmethod
+    def _who(people, name):
+        if name is None or name == YOU:
+            k = people.by_id("wx:", EXPORTER, None, sender=False)
+            people.exporter[k] = 1
+            return k
+        return people.by_name(name)
+
+
+def _lid(row, iL) -> str:
+    if iL is not None and iL < len(row) and row[iL]:
+        return f" (localId {row[iL][:20]})"
+    return ""
