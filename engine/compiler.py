@@ -77,8 +77,24 @@ def _number(value):
     return float(format_number(value)) if isinstance(value, float) else value
 
 
+def fold(node: ast.Expr) -> ast.Expr:
+    """Compute arithmetic on numbers alone (`30 / 3` -> 10) before durable sees it."""
+    if isinstance(node, ast.Neg):
+        inner = fold(node.operand)
+        return ast.Literal(-inner.value, pos=node.pos) if isinstance(inner, ast.Literal) else ast.Neg(inner, pos=node.pos)
+    if isinstance(node, ast.Arith):
+        left, right = fold(node.left), fold(node.right)
+        if isinstance(left, ast.Literal) and isinstance(right, ast.Literal):
+            a, b = left.value, right.value
+            value = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[node.op]()
+            return ast.Literal(value, pos=node.pos)
+        return ast.Arith(node.op, left, right, pos=node.pos)
+    return node
+
+
 def value_json(node: ast.Expr) -> Any:
     """The right-hand side of a durable comparison."""
+    node = fold(node)
     if isinstance(node, ast.Literal):
         return _number(node.value) if not isinstance(node.value, (bool, str)) else node.value
     if isinstance(node, ast.Name):

@@ -90,7 +90,7 @@ class Engine:
         all_rules = [r for rs in self.rulesets for r in rs.rules]
         self.rules: list[Rule] = _selected(all_rules, select, ignore)
         self._program: Program = compile_program(self.rules)
-        self._matcher = Matcher(self._program.definitions)
+        self._matcher = Matcher.for_definitions(self._program.definitions)
         self._info = EngineInfo.model_construct(version=__version__, rulesets=[
             RulesetInfo.model_construct(name=rs.name, version=rs.version, rules=sum(1 for r in rs.rules if r in self.rules))
             for rs in self.rulesets])
@@ -98,6 +98,11 @@ class Engine:
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
+
+    def explain(self, facts: Facts | dict, rule_id: str):
+        """Why `rule_id` fired or not on these facts, part by part (engine/explain.py)."""
+        from .explain import explain_rule
+        return explain_rule(self, facts, rule_id)
 
     # -- evaluation ----------------------------------------------------------
 

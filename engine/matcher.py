@@ -9,6 +9,12 @@ relied on are tested in tests/test_matcher.py:
 - a fact is matched by every rule whose condition holds (facts, not events);
 - asserting during an action, then completing it, chains further rules;
 - `delete_state(sid)` frees everything a session asserted.
+
+`delete_ruleset` is never called: in 2.0.28 it corrupts the heap (creating,
+using and deleting a few hundred rulesets ends in "munmap_chunk(): invalid
+pointer"). Compiled rulesets are therefore shared: `Matcher.for_definitions`
+returns the one matcher of identical definitions, so creating Engines again
+and again with the same rules does not grow memory.
 """
 from __future__ import annotations
 
@@ -20,6 +26,8 @@ from typing import Callable, Iterable
 import durable_rules_engine as _dr
 
 _NAMES = itertools.count(1)
+_SHARED: dict[str, "Matcher"] = {}
+_SHARED_LOCK = threading.Lock()
 
 # result codes of assert_* (durable rules.h)
 _OK, _NOT_HANDLED, _OBSERVED = 0, 1, 2
@@ -32,14 +40,24 @@ class MatcherError(RuntimeError):
 class Matcher:
     """A compiled durable_rules ruleset; `run` matches one session at a time."""
 
-    def __init__(self, definitions: dict[str, dict]):
+    def __init__(self, text: str):
         self.name = f"shequn-{next(_NAMES)}"          # ruleset names are global in the C module
         try:
-            self._handle = _dr.create_ruleset(self.name, json.dumps(definitions, ensure_ascii=False))
+            self._handle = _dr.create_ruleset(self.name, text)
         except _dr.error as exc:
             raise MatcherError(f"durable_rules rejected the compiled rules: {exc}") from None
         self._lock = threading.Lock()                  # one session at a time per handle
         self._sids = itertools.count(1)
+
+    @classmethod
+    def for_definitions(cls, definitions: dict[str, dict]) -> "Matcher":
+        """The shared matcher for these durable rule definitions, compiled on first use."""
+        text = json.dumps(definitions, ensure_ascii=False, sort_keys=True)
+        with _SHARED_LOCK:
+            matcher = _SHARED.get(text)
+            if matcher is None:
+                matcher = _SHARED[text] = cls(text)
+            return matcher
 
     def run(self, facts_json: Callable[[str], str], chain: Callable[[str, str], Iterable[str]]) -> list[str]:
         """Assert the facts of one session and return the names of the rules that fired.
@@ -69,13 +87,3 @@ class Matcher:
             finally:
                 _dr.delete_state(handle, sid)
             return fired
-
-    def close(self) -> None:
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle is not None:
-            try:
-                _dr.delete_ruleset(handle)
-            except Exception:  # noqa: BLE001 - interpreter shutdown
-                pass
-
-    __del__ = close

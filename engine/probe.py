@@ -40,7 +40,7 @@ class Probe:
         self._cache: dict[tuple[str, int | None], Matcher] = {}
         self._lock = threading.Lock()
 
-    def _matcher(self, rule: Rule, current: int | None) -> Matcher:
+    def _matcher(self, rule: Rule, current: int | None) -> tuple[Matcher, str]:
         key = (rule.id + "\0" + rule.when, current)
         with self._lock:
             if key not in self._cache:
@@ -49,8 +49,8 @@ class Probe:
                     node = substitute(node, {"stage.current": current if current is not None else (rule.stage or 1)})
                 b = _Builder([rule])
                 _outcome_rules(b, 0, node, None, "")
-                self._cache[key] = Matcher(b.build().definitions | {})
-                self._cache[key].bucket_json = b.program.bucket_json
+                program = b.build()
+                self._cache[key] = (Matcher.for_definitions(program.definitions), program.bucket_json)
             return self._cache[key]
 
     def outcome(self, rule: Rule, example: dict[str, Any]) -> str:
@@ -58,11 +58,11 @@ class Probe:
         data, current = example_facts(example)
         facts = validate_facts(data, f"example of {rule.id}")
         flat = facts.flat()
-        matcher = self._matcher(rule, current)
+        matcher, bucket = self._matcher(rule, current)
         encoded = encode_facts(flat)
 
         def payload(sid: str) -> str:
-            return f'[{{"sid":"{sid}","id":"c",{matcher.bucket_json}' + (f",{encoded}" if encoded else "") + "}]"
+            return f'[{{"sid":"{sid}","id":"c",{bucket}' + (f",{encoded}" if encoded else "") + "}]"
 
         kinds = {name.split(":", 1)[1][0] for name in matcher.run(payload, lambda name, sid: [])}
         if "T" in kinds:

@@ -92,6 +92,8 @@ FACTS: tuple[Fact, ...] = (
        "How many concrete, high-frequency use scenarios is the community built around?", doc="social-marketing-rules"),
     _f("positioning.common_goal", "bool", "the group pursues a shared, executable goal", "Does the group pursue a shared goal that members can act on together?",
        doc="positioning-and-stages"),
+    _f("positioning.emotional_appeal", "bool", "the brand reaches members through emotion (a persona, stories, down-to-earth talk as a friend), not only through function, price and reviews",
+       "Does the brand speak to members' emotions as a friend would, not only about function, price and reviews?", doc="three-cognitions"),
     # traffic
     *(_f(f"traffic.source_shares.{c}", "share", f"share of members who came from {c.replace('_', ' ')}",
          f"What share of members came from {c.replace('_', ' ')}?", doc="positioning-and-stages") for c in CHANNELS),
@@ -133,6 +135,8 @@ FACTS: tuple[Fact, ...] = (
        "What share of the operators' content or activities repeat earlier ones?", doc="nine-minefields"),
     _f("content.daily_useful_info", "bool", "useful information or answers are shared every day", "Is useful information or are answers shared every day?",
        doc="positioning-and-stages"),
+    _f("content.role_tailored", "bool", "content is planned per member role: dry goods for collectors, topics for commentators, lively scenes for bystanders, resources for creators",
+       "Is content planned for each kind of member (collectors, commentators, bystanders, creators), not one stream for everyone?", doc="six-aspects"),
     # ads
     _f("ads.operator_ads_per_week", "number", "advertisements posted by the operator", "How many advertisements do the operators post a week?"),
     _f("ads.member_ads_per_week", "number", "advertisements posted by members", "How many advertisements do members post a week?"),
@@ -153,6 +157,8 @@ FACTS: tuple[Fact, ...] = (
     _f("engagement.social_games", "bool", "games such as idiom chains or riddles", "Are games such as idiom chains or riddles played?"),
     _f("engagement.emotional_communication", "bool", "operators talk by voice, video or one-on-one, not only pasted scripts",
        "Do operators talk with members by voice, video or one-on-one, not only by pasted scripts?", doc="nine-minefields"),
+    _f("engagement.on_topic_share", "share", "share of member chat about topics the community is positioned on, rather than unrelated small talk",
+       "What share of the members' chat is about the topics the community is positioned on?", doc="positioning-and-stages"),
     # activities
     _f("activities.online_per_month", "number", "online activities (sharing sessions, salons, lotteries)", "How many online activities are held a month?"),
     _f("activities.offline_per_year", "number", "offline meet-ups", "How many offline meet-ups are held a year?"),
