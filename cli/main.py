@@ -92,40 +92,123 @@ def cli():
 
 # --- check -----------------------------------------------------------------
 
+FORMATS = ("text", "json", "jsonl", "markdown", "html")
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format. Several files give a portfolio: a JSON list, JSON Lines, or one overview page.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="critical", show_default=True,
               help="Exit 1 when a finding at or above this severity is open.")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="OLD.json",
+              help="Mark each finding new or known against an earlier report JSON (or list of reports).")
+@click.option("--fail-on-new", is_flag=True, help="With --baseline: exit 1 only for new findings at or above --fail-on.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of headings, labels and (where rules carry it) rule text.")
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
 @click.option("--select", multiple=True, help="Only these rules: ids, id prefixes, dimensions, kinds, severities (comma-separated).")
 @click.option("--ignore", multiple=True, help="Leave out these rules (same selectors as --select).")
 @handle_errors
-def check(files, fmt, output, fail_on, rulesets, select, ignore):
-    """Diagnose communities described by facts files (YAML or JSON)."""
-    from shequn.facts.loader import load_facts
+def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, select, ignore):
+    """Diagnose communities described by facts files (YAML or JSON).
 
+    \b
+    shequn check acme.yaml --format html -o acme.html
+    shequn check facts/ --format html -o portfolio.html      # one overview page
+    shequn check acme.yaml --format json -o acme-2024-05.json
+    shequn check acme.yaml --baseline acme-2024-05.json --fail-on-new
+    """
+    if fail_on_new and not baseline:
+        raise BadInput("--fail-on-new needs --baseline OLD.json")
+    baselines = _load_baseline(baseline) if baseline else None
     engine = make_engine(rulesets, select, ignore)
     paths = expand_facts_paths(files)
+    reports, problems = evaluate_paths(engine, paths)
+    if baselines is not None:
+        from shequn.diff import baseline_for, mark_baseline
+        reports = [(p, mark_baseline(r, baseline_for(r, baselines))) for p, r in reports]
+    plain = [r for _, r in reports]
+    if fmt in ("json", "jsonl"):
+        data = [r.model_dump(mode="json") for r in plain]
+        if fmt == "jsonl":
+            text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
+        else:
+            text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
+        if reports or not problems:
+            write_output(text, output)
+    elif reports:
+        shown = _translated(plain, lang, engine)
+        if fmt == "text":
+            text = render_text(shown, output)
+            if output:
+                write_output(text, output)
+        else:
+            write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1), output)
+    if problems:
+        raise BadInput(problems)
+    sys.exit(exit_status(plain, fail_on, new_only=fail_on_new))
+
+
+def evaluate_paths(engine, paths):
+    """(path, report) for each good file and one message per problem of the bad ones.
+
+    Shows a progress bar on stderr when several files are evaluated and stderr is a terminal.
+    """
+    from shequn.facts.loader import load_facts
+
     reports, problems = [], []
-    for path in paths:
+
+    def one(path):
         try:
             reports.append((path, engine.evaluate(load_facts(path))))
         except FactsError as exc:
             problems.extend(problems_of(exc))
-    if fmt == "json":
-        data = [r.model_dump(mode="json") for _, r in reports]
-        text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
-        if reports or not problems:
-            write_output(text, output)
-    elif reports:
-        text = render_text([r for _, r in reports], output)
-        if output:
-            write_output(text, output)
-    if problems:
-        raise BadInput(problems)
-    sys.exit(exit_status([r for _, r in reports], fail_on))
+
+    if len(paths) > 1 and sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("evaluating", total=len(paths))
+            for path in paths:
+                one(path)
+                progress.advance(task)
+    else:
+        for path in paths:
+            one(path)
+    return reports, problems
+
+
+def _load_baseline(path):
+    from shequn.diff import load_reports
+
+    if not Path(path).is_file():
+        raise BadInput(f"{path}: no such baseline file")
+    return load_reports(path)
+
+
+def _translated(reports, lang, engine):
+    if lang == "en":
+        return reports
+    from shequn.i18n import rule_translations, translate_report
+
+    translations = rule_translations(engine.rules, lang)
+    return [translate_report(r, translations) for r in reports]
+
+
+def render_document(reports, fmt, lang="en", *, portfolio=False) -> str:
+    """Markdown or HTML: one report's page, or the portfolio overview with each community's section."""
+    if portfolio:
+        from shequn import portfolio as pf
+        return (pf.render_html if fmt == "html" else pf.render_markdown)(reports, lang=lang)
+    if fmt == "html":
+        from shequn.render_html import render
+    else:
+        from shequn.render_markdown import render
+    return render(reports[0], lang=lang)
 
 
 def expand_facts_paths(files) -> list[str]:
@@ -159,13 +242,14 @@ def render_text(reports, output):
     return console.export_text() if output else None
 
 
-def exit_status(reports, fail_on: str) -> int:
+def exit_status(reports, fail_on: str, *, new_only: bool = False) -> int:
+    """1 when an open finding at or above `fail_on` exists (only new ones with `new_only`), else 0."""
     if fail_on == "never":
         return 0
     limit = SEVERITIES.index(fail_on)
     for report in reports:
         for f in report.findings:
-            if f.status == "open" and SEVERITIES.index(f.severity) <= limit:
+            if f.status == "open" and SEVERITIES.index(f.severity) <= limit and (not new_only or f.baseline != "known"):
                 return 1
     return 0
 

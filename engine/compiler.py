@@ -100,10 +100,16 @@ def value_json(node: ast.Expr) -> Any:
     if isinstance(node, ast.Name):
         return {"$m": node.name}
     if isinstance(node, ast.Neg):
-        return {"$mul": {"$l": value_json(node.operand), "$r": -1}}
+        return {"$mul": {"$l": _operand(node.operand), "$r": -1.0}}
     if isinstance(node, ast.Arith):
-        return {_ARITH[node.op]: {"$l": value_json(node.left), "$r": value_json(node.right)}}
+        return {_ARITH[node.op]: {"$l": _operand(node.left), "$r": _operand(node.right)}}
     raise ExpressionTypeError(f"cannot use '{node}' as a value", column=node.pos)
+
+
+def _operand(node: ast.Expr) -> Any:
+    """An arithmetic operand; numbers as doubles so durable never divides integers."""
+    value = value_json(node)
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _is_name(node) -> bool:

@@ -10,6 +10,7 @@ engine serves many threads and any number of evaluations without growing.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 import os
 import re
 from collections import Counter
@@ -22,8 +23,8 @@ from shequn.rulesets import builtin_paths
 
 from . import __version__
 from .matcher import Matcher
-from .program import STAGES, Outcome, Program, compile_program, encode_facts, marker_json
-from .report import (STAGE_NAMES, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
+from .program import Outcome, Program, compile_program, encode_facts, marker_json
+from .report import (SCHEMA_VERSION, STAGE_NAMES, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
                      RulesetInfo, SourceRef, StageInfo, Summary)
 from .ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
 from .scoring import score
@@ -95,6 +96,8 @@ class Engine:
             RulesetInfo.model_construct(name=rs.name, version=rs.version, rules=sum(1 for r in rs.rules if r in self.rules))
             for rs in self.rulesets])
         self._by_id = {r.id: r for r in self.rules}
+        self._infos = [_RuleInfo.of(i, r) for i, r in enumerate(self.rules)]
+        self._info_by_id = {i.rule.id: i for i in self._infos}
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -139,16 +142,12 @@ class Engine:
     # -- reading the outcome -----------------------------------------------
 
     def _report(self, facts: Facts, flat: dict[str, Any], fired: list[Outcome], today: _dt.date) -> Report:
-        rules = self.rules
         completed = sorted({o.stage for o in fired if o.kind == "done"})
         opened = [o.stage for o in fired if o.kind == "open"]
         current = opened[0] if opened else 5
         state: dict[int, str] = {}
         for o in fired:
-            if o.rule < 0 or (o.stage and o.stage != current):
-                continue
-            previous = state.get(o.rule)
-            if previous is None or "TPU".index(o.kind) < "TPU".index(previous):
+            if o.rule >= 0 and (not o.stage or o.stage == current) and state.get(o.rule) != "T":
                 state[o.rule] = o.kind
 
         waivers = _waivers(facts, today)
@@ -160,48 +159,52 @@ class Engine:
         scored: dict[str, list[tuple[str, bool]]] = {d: [] for d in DIMENSIONS}
         missing_count: Counter[str] = Counter()
         problems = [w["problem"] for w in waivers.values() if "problem" in w]
+        values = {**flat, "stage.current": current}
 
-        for i, rule in enumerate(rules):
-            if rule.stage_action and rule.stage != current:
+        for info in self._infos:
+            rule = info.rule
+            if info.stage_action and info.stage != current:
                 continue                                     # another stage's action
-            if rule.gate and rule.stage > current:
+            if info.gate and info.stage > current:
                 continue                                     # a later stage's essential
-            kind = state.get(i, "P" if self._decided(rule, flat) else "U")
-            if rule.gate and rule.stage == current and kind in ("T", "U"):
+            kind = state.get(info.index)
+            if kind is None:
+                kind = "P" if all(n in flat for n in info.facts) and all(flat[d] != 0 for d in info.divisors) else "U"
+            if info.gate and info.stage == current and kind != "P":
                 blockers.append(rule.id)
             if kind == "U":
-                missing = _missing_facts(rule, flat)
+                missing = _missing_facts(info, flat)
                 not_evaluated.append(NotEvaluated.model_construct(rule=rule.id, missing=missing))
                 missing_count.update(missing)
                 continue
             violated = kind == "T"
-            if not rule.stage_action:
+            if not info.stage_action:
                 scored[rule.dimension].append((rule.severity, not violated))
             if not violated:
                 passed.append(rule.id)
                 continue
-            evidence = _evidence(rule, flat)
-            if rule.stage_action or (rule.gate and rule.stage == current):
-                actions.append(Action.model_construct(rule=rule.id, stage=rule.stage, title=rule.title, advice=list(rule.advice),
-                                                      evidence=evidence, blocker=rule.gate))
-                if rule.stage_action:
+            evidence = {n: flat[n] for n in info.evidence if n in flat}
+            if info.stage_action or (info.gate and info.stage == current):
+                actions.append(Action.model_construct(rule=rule.id, stage=info.stage, title=rule.title, advice=list(rule.advice),
+                                                      evidence=evidence, blocker=info.gate))
+                if info.stage_action:
                     continue
             waiver = waivers.get(rule.id)
             active = waiver is not None and "problem" not in waiver
             findings.append(Finding.model_construct(
-                rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=rule.stage,
+                rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=info.stage,
                 severity=rule.severity, dimension=rule.dimension,
-                message=interpolate(rule.message, flat, {"stage.current": current}),
-                evidence=evidence, advice=list(rule.advice),
-                sources=[SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources],
+                message=interpolate(rule.message, values) if info.placeholders else rule.message,
+                evidence=evidence, advice=list(rule.advice), sources=list(info.sources),
                 note=rule.note, status="waived" if active else "open",
                 waiver={k: v for k, v in waiver.items() if k != "problem"} if active else None))
 
         for rule_id in blockers:                              # unknown essentials block too
             if not any(a.rule == rule_id for a in actions):
-                rule = self._by_id[rule_id]
-                actions.insert(0, Action.model_construct(rule=rule.id, stage=rule.stage, title=rule.title,
-                                                         advice=list(rule.advice), evidence=_evidence(rule, flat), blocker=True))
+                info = self._info_by_id[rule_id]
+                actions.append(Action.model_construct(rule=rule_id, stage=info.stage, title=info.rule.title,
+                                                      advice=list(info.rule.advice),
+                                                      evidence={n: flat[n] for n in info.evidence if n in flat}, blocker=True))
         findings.sort(key=lambda f: (f.status == "waived", SEVERITY_ORDER[f.severity], f.rule))
         actions.sort(key=lambda a: (not a.blocker, a.rule))
         open_findings = [f for f in findings if f.status == "open"]
@@ -209,7 +212,7 @@ class Engine:
         everything = [o for outcomes in scored.values() for o in outcomes]
         c = facts.community
         return Report.model_construct(
-            schema_version="1.0",
+            schema_version=SCHEMA_VERSION,
             community=CommunityInfo.model_construct(name=c.name, platform=c.platform, type=c.type, goal=c.goal,
                                                     members=facts.size.members),
             engine=self._info,
@@ -222,15 +225,37 @@ class Engine:
             findings=findings, actions=actions, not_evaluated=not_evaluated, passed=passed,
             questions=_questions(missing_count), problems=problems)
 
-    @staticmethod
-    def _decided(rule: Rule, flat: dict[str, Any]) -> bool:
-        """No outcome fired: the rule was false on known facts, unless a fact is unknown."""
-        return all(name in flat for name in rule.facts)
+
+@dataclass(frozen=True, slots=True)
+class _RuleInfo:
+    """What the report needs of a rule, computed once per Engine."""
+    index: int
+    rule: Rule
+    facts: tuple[str, ...]
+    divisors: tuple[str, ...]
+    evidence: tuple[str, ...]          # the facts read, with the inputs of derived ones
+    stage: int | None
+    gate: bool
+    stage_action: bool
+    placeholders: bool
+    sources: tuple[SourceRef, ...]
+
+    @classmethod
+    def of(cls, index: int, rule: Rule) -> "_RuleInfo":
+        evidence: list[str] = []
+        for name in rule.facts:
+            fact = BY_NAME.get(name)
+            for n in ((*fact.derived_from, name) if fact is not None and fact.derived else (name,)):
+                if n not in evidence:
+                    evidence.append(n)
+        return cls(index, rule, tuple(rule.facts), tuple(rule.divisors), tuple(evidence), rule.stage, rule.gate,
+                   rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
+                   tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources))
 
 
-def _missing_facts(rule: Rule, flat: dict[str, Any]) -> list[str]:
+def _missing_facts(info: "_RuleInfo", flat: dict[str, Any]) -> list[str]:
     missing: list[str] = []
-    for name in rule.facts:
+    for name in info.facts:
         if name in flat:
             continue
         fact = BY_NAME.get(name)
@@ -239,16 +264,6 @@ def _missing_facts(rule: Rule, flat: dict[str, Any]) -> list[str]:
         if fact is not None and fact.derived and all(n in flat for n in inputs):
             missing.append(name)                             # inputs known but the ratio is undefined (zero)
     return missing
-
-
-def _evidence(rule: Rule, flat: dict[str, Any]) -> dict[str, Any]:
-    evidence: dict[str, Any] = {}
-    for name in rule.facts:
-        fact = BY_NAME.get(name)
-        for n in ((*fact.derived_from, name) if fact is not None and fact.derived else (name,)):
-            if n in flat:
-                evidence[n] = flat[n]
-    return evidence
 
 
 def _questions(missing: Counter) -> list[Question]:

@@ -16,7 +16,7 @@ from shequn.facts.loader import validate_facts
 from . import ast
 from .compiler import substitute
 from .matcher import Matcher
-from .program import _Builder, _outcome_rules, encode_facts
+from .program import _Builder, _outcome_rules, decided, encode_facts
 from .ruleset import Rule
 
 VIOLATED, PASSED, NOT_EVALUATED = "violated", "passed", "not_evaluated"
@@ -64,11 +64,9 @@ class Probe:
         def payload(sid: str) -> str:
             return f'[{{"sid":"{sid}","id":"c",{bucket}' + (f",{encoded}" if encoded else "") + "}]"
 
-        kinds = {name.split(":", 1)[1][0] for name in matcher.run(payload, lambda name, sid: [])}
+        kinds = {name.split(":", 1)[1][0] for name in matcher.run(payload, lambda name, sid: []) if ":" in name}
         if "T" in kinds:
             return VIOLATED
         if "P" in kinds:
             return PASSED
-        if "U" in kinds or not all(n in flat for n in rule.facts):
-            return NOT_EVALUATED
-        return PASSED
+        return PASSED if decided(rule, flat) else NOT_EVALUATED

@@ -1,9 +1,10 @@
 """Turn checked rules into one durable_rules ruleset and read its results.
 
-For every rule, durable rules named `<n>:T`, `<n>:P` and `<n>:U` fire when
-the rule's condition is definitely true (violated), definitely false although
-a fact is unknown (passed), or undecided because a fact is unknown. A rule
-for which none fires read only known facts and was false: passed.
+For every rule, durable rules named `<n>:T` and `<n>:P` fire when the rule's
+condition is definitely true (violated), or definitely false although a fact
+it reads is unknown (passed). When neither fires, the rule is passed if every
+fact it reads is known (and no divisor is zero), and not evaluated otherwise:
+that needs no matching, only the list of facts present.
 
 Stages are inferred by forward chaining. The session starts with the
 community and the marker `reached 1`. For each stage k, the gate `g<k>:done`
@@ -30,6 +31,7 @@ from .ast import format_number
 from .ruleset import Rule
 
 STAGES = (1, 2, 3, 4, 5)
+SEEN = "seen"
 GROUP_WIDTH = 16          # durable's matcher keeps at most 64 pending nodes: keep fan-out small
 
 
@@ -37,7 +39,7 @@ GROUP_WIDTH = 16          # durable's matcher keeps at most 64 pending nodes: ke
 class Outcome:
     """What a fired durable rule means."""
     rule: int              # index into Program.rules, or -1 for gates
-    kind: str              # T (violated), P (passed), U (undecided), done, open
+    kind: str              # T (violated), P (passed although a fact is unknown), done, open
     stage: int = 0
 
 
@@ -99,6 +101,10 @@ class _Builder:
                 patterns = ([{"g": marker}] if marker else []) + [{"m": m}]
                 prog.definitions[name] = {"all": patterns}
                 prog.outcomes[name] = outcome
+        # Every session must match something: durable 2.0.28 can corrupt its heap
+        # when the first fact asserted on a ruleset matches no rule at all.
+        prog.definitions[SEEN] = {"all": [{"m": {"_a0": 1}}]}
+        prog.outcomes[SEEN] = Outcome(-1, "seen")
         prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
         return prog
 
@@ -108,7 +114,6 @@ def _outcome_rules(b: _Builder, i: int, node: ast.Expr, marker: dict | None, suf
     unknown = undecided(node)
     if unknown is not False:
         b.add(f"{i}:P{suffix}", conj([compile_condition(node, "F"), unknown]), Outcome(i, "P", stage), marker)
-        b.add(f"{i}:U{suffix}", unknown, Outcome(i, "U", stage), marker)
 
 
 def condition_of(rule: Rule) -> ast.Expr:
@@ -147,22 +152,40 @@ def encode_value(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, (int, float)):
-        return format_number(float(value))
+        text = format_number(float(value))
+        return text if "." in text else text + ".0"      # a double: durable divides integers as integers
     return json.dumps(str(value).translate(_CONTROL), ensure_ascii=False)
+
+
+_KEYS = {f.name: json.dumps(f.name) + ":" for f in BY_NAME.values()}
+_LISTS = {f.name: f.values for f in BY_NAME.values() if f.kind == "enumlist"}
 
 
 def encode_facts(flat: dict[str, Any]) -> str:
     """The community's known facts as JSON properties (list facts become flags)."""
     parts = []
     for name, value in flat.items():
-        fact = BY_NAME.get(name)
-        if fact is not None and fact.kind == "enumlist":
+        values = _LISTS.get(name)
+        if values is not None:
             present = set(value)
-            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in fact.values)
+            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in values)
+        elif value is True or value is False:
+            parts.append(_KEYS[name] + ("true" if value else "false"))
+        elif type(value) is int:
+            parts.append(f"{_KEYS[name]}{value}.0")
         else:
-            parts.append(f"{json.dumps(name)}:{encode_value(value)}")
+            parts.append(_KEYS.get(name, json.dumps(name) + ":") + encode_value(value))
     return ",".join(parts)
 
 
 def marker_json(kind: str, stage: int, sid: str) -> str:
     return f'{{"sid":"{sid}","id":"{kind}{stage}","t":"{kind}","stage":{stage}}}'
+
+
+def decided(rule: Rule, flat: dict[str, Any]) -> bool:
+    """Whether a rule for which no outcome fired was decided (false) rather than unknown:
+    every fact it reads is known and no divisor is zero."""
+    for name in rule.facts:
+        if name not in flat:
+            return False
+    return all(flat[d] != 0 for d in rule.divisors)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 SCHEMA_VERSION = "1.0"
 
@@ -38,6 +38,15 @@ class Finding(BaseModel):
     note: Optional[str] = None
     status: str = Field("open", description="open, or waived when a waiver in the facts file covers it")
     waiver: Optional[dict[str, Any]] = None
+    baseline: Optional[str] = Field(None, description="new or known against a baseline report (shequn check --baseline); "
+                                                      "left out of the JSON when no baseline was given")
+
+    @model_serializer(mode="wrap")
+    def _without_unset_baseline(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("baseline") is None:
+            data.pop("baseline", None)
+        return data
 
 
 class Action(BaseModel):

@@ -20,6 +20,7 @@ from shequn.facts.vocabulary import lookup
 from . import ast
 from .documents import DOCUMENTS
 from .errors import RuleError, RulesetError, RulesetErrors
+from .compiler import divisors
 from .parser import parse
 from .types import check, suggestion
 
@@ -82,6 +83,19 @@ class Rule(BaseModel):
     line: int = 0
 
     _condition: ast.Expr = PrivateAttr()
+    _facts: tuple[str, ...] = PrivateAttr(default=())
+    _divisors: tuple[str, ...] = PrivateAttr(default=())
+
+    def set_condition(self, node: ast.Expr) -> None:
+        """Attach the parsed, checked condition (done once, when the ruleset loads)."""
+        self._condition = node
+        self._facts = tuple(n for n in ast.names(node) if not n.startswith("stage."))
+        self._divisors = tuple(dict.fromkeys(divisors(node)))
+
+    @property
+    def divisors(self) -> tuple[str, ...]:
+        """Facts the condition divides by: a zero makes it unknown."""
+        return self._divisors
 
     @field_validator("advice")
     @classmethod
@@ -95,9 +109,9 @@ class Rule(BaseModel):
         return self._condition
 
     @property
-    def facts(self) -> list[str]:
+    def facts(self) -> tuple[str, ...]:
         """Vocabulary facts the condition reads (what to collect to evaluate it)."""
-        return [n for n in ast.names(self._condition) if not n.startswith("stage.")]
+        return self._facts
 
     @property
     def after_stage_inference(self) -> bool:
@@ -169,7 +183,7 @@ def _condition_errors(when: Any, file: str, lines: Lines, prefix: str, rule_id: 
 def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix: str) -> list[RuleError]:
     errors = _condition_errors(rule.when, file, lines, prefix, rule.id)
     if not errors:
-        rule._condition = parse(rule.when)
+        rule.set_condition(parse(rule.when))
     for name in PLACEHOLDER.findall(rule.message):
         if lookup(name) is None:
             errors.append(RulesetError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",

@@ -1,0 +1,255 @@
+"""Commands for rule authors and fact collectors: explain, rules lint/test, facts questions/init.
+
+`register(cli)` adds them to the `shequn` group of cli/main.py. Exit codes as
+`check`: 0 ok, 1 problems or failures found, 2 bad input or usage (one
+`error: ...` line per problem on stderr, never a traceback).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+FORMAT = click.Choice(["text", "json"])
+
+
+# --- the facts template ------------------------------------------------------
+
+def facts_template() -> str:
+    """A commented YAML facts file: every fact with its unit and meaning.
+
+    Lines starting with `# ` are YAML to uncomment (section first, then the
+    fact); lines starting with `##` are explanations. Only `community.name`
+    is live, so the file loads as it is and after filling in.
+    """
+    from shequn.facts.vocabulary import FACTS, SECTIONS
+
+    def row(indent: int, key: str, fact, live: bool = False, value: str = "") -> str:
+        head = "  " * indent + f"{key}:" + (f" {value}" if value else "")
+        comment = f"# {fact.unit} — {fact.meaning}" + (" (required)" if fact.required else "")
+        text = f"{head:<40} {comment}"
+        return text if live else "# " + text
+
+    lines = ["## shequn facts file. Fill in what you know and leave the rest commented out:",
+             "## an absent fact is unknown, and the report asks for it; never write 0 or no for",
+             "## a fact you do not know. To give a fact, uncomment its section line and its own line.",
+             "## Check with: shequn check THIS_FILE   ·   what to collect first: shequn facts questions THIS_FILE",
+             ""]
+    for section in SECTIONS:
+        facts = [f for f in FACTS if f.section == section and not f.derived]
+        if not facts:
+            continue
+        live = section == "community"
+        lines.append(f"{section}:" if live else f"# {section}:")
+        group = None
+        for fact in facts:
+            if "." in fact.key:
+                g, key = fact.key.split(".", 1)
+                if g != group:
+                    group = g
+                    lines.append("#   " + f"{g}:".ljust(38) + f" # map of channel to share (fraction 0-1); shares that add up to 1 make unnamed channels 0")
+                lines.append(row(2, key, fact))
+            else:
+                group = None
+                if fact.name == "community.name":
+                    lines.append(row(1, "name", fact, live=True, value='""'))
+                else:
+                    lines.append(row(1, fact.key, fact))
+        lines.append("")
+    derived = [f for f in FACTS if f.derived]
+    lines.append("## Derived facts are computed, never written: " + ", ".join(f.name for f in derived) + ".")
+    lines += ["## Findings your team has accepted (shown as waived, not hidden):",
+              "## waivers:",
+              "##   - rule: NM101",
+              "##     reason: the founders' friends are the target members of this pilot group",
+              "##     expires: 2025-12-31"]
+    return "\n".join(lines) + "\n"
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _main():
+    from shequn.cli import main
+    return main
+
+
+def _existing(paths, what="ruleset") -> None:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise _main().BadInput([f"{p}: no such {what} file or folder" for p in missing])
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- commands ------------------------------------------------------------------
+
+def register(cli: click.Group) -> None:
+    """Add explain, rules lint/test and facts questions/init to the `shequn` group."""
+    m = _main()
+    handle_errors, BadInput, make_engine = m.handle_errors, m.BadInput, m.make_engine
+    rules, facts = cli.commands["rules"], cli.commands["facts"]
+
+    @cli.command("explain")
+    @click.argument("facts_file", metavar="FACTS", type=click.Path(dir_okay=False, path_type=str))
+    @click.argument("rule_id")
+    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+    @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+    @handle_errors
+    def explain_cmd(facts_file, rule_id, fmt, rulesets):
+        """Why a rule fired or not: its condition part by part, each with the facts' values and its outcome.
+
+        \b
+        shequn explain acme.yaml NM101
+        shequn explain acme.yaml NM101 --format json
+        """
+        import difflib
+
+        from shequn.facts.loader import load_facts
+
+        _existing(rulesets)
+        engine = make_engine(rulesets)
+        facts_model = load_facts(facts_file)
+        ids = [r.id for r in engine.rules]
+        rid = rule_id if rule_id in ids else rule_id.upper()
+        if rid not in ids:
+            near = difflib.get_close_matches(rule_id.upper(), ids, n=1)
+            raise BadInput(f"unknown rule '{rule_id}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+        explanation = engine.explain(facts_model, rid)
+        if fmt == "json":
+            _echo_json(explanation.to_dict())
+        else:
+            click.echo(explanation.render())
+
+    @rules.command("lint")
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+    @click.option("--sources", "sources", type=click.Path(path_type=str), metavar="DIR",
+                  help="Folder with the source documents' text: check that every quote occurs in its document.")
+    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+    @click.option("--no-examples", is_flag=True, help="Do not run the rules' examples.")
+    @handle_errors
+    def rules_lint(paths, sources, fmt, no_examples):
+        """Check ruleset files: every problem with file, line and column.
+
+        YAML errors, missing fields, duplicate ids (across files too), unknown facts, type errors,
+        unknown documents, quotes not in their document (--sources), contradictory, redundant or
+        constant conditions, missing examples and examples that do not do what they claim.
+        Exit 1 when there is a problem.
+
+        \b
+        shequn rules lint rulesets/mine.yaml
+        shequn rules lint rulesets/ --sources ../shared/seeds
+        """
+        from shequn.lint import SourcesError, lint
+
+        _existing(paths)
+        try:
+            problems = lint(paths, sources, examples=not no_examples)
+        except SourcesError as exc:
+            raise BadInput(str(exc)) from None
+        if fmt == "json":
+            _echo_json([p.to_dict() for p in problems])
+        else:
+            for p in problems:
+                click.echo(str(p))
+            files = len({p.file for p in problems})
+            click.echo(f"{len(problems)} problem(s) in {files} file(s)" if problems else "no problems found")
+        sys.exit(1 if problems else 0)
+
+    @rules.command("test")
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+    @click.option("--coverage", is_flag=True, help="Report which rules and condition branches the examples exercise.")
+    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+    @handle_errors
+    def rules_test(paths, coverage, fmt):
+        """Run every rule's examples (the built-in rulesets when no PATH is given).
+
+        A `trigger` example must make its rule violated, a `no_trigger` example must make it pass.
+        Failures are printed with the explanation. Exit 1 when an example fails.
+        """
+        from shequn.rule_tests import run_examples
+        from shequn.ruleset import load_rulesets
+        from shequn.rulesets import builtin_paths
+
+        _existing(paths)
+        rulesets = load_rulesets(list(paths) if paths else builtin_paths())
+        run = run_examples(rulesets, coverage=coverage)
+        if fmt == "json":
+            _echo_json(run.to_dict())
+        else:
+            click.echo(run.render())
+        sys.exit(1 if run.failures else 0)
+
+    @facts.command("questions")
+    @click.argument("facts_file", metavar="[FACTS]", required=False, type=click.Path(dir_okay=False, path_type=str))
+    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+    @click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
+    @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+    @handle_errors
+    def facts_questions(facts_file, fmt, limit, rulesets):
+        """The facts still to collect, ranked by how many rules each would let us evaluate, each with a plain question.
+
+        Without FACTS: every fact, ranked for a community nobody has described yet.
+        """
+        _existing(rulesets)
+        engine = make_engine(rulesets)
+        questions = questions_for(engine, facts_file)
+        if limit:
+            questions = questions[:limit]
+        if fmt == "json":
+            _echo_json(questions)
+            return
+        if not questions:
+            click.echo("nothing to collect: every rule can be evaluated")
+            return
+        width = len(str(len(questions)))
+        for i, q in enumerate(questions, 1):
+            rules_word = "rule" if q["unlocks"] == 1 else "rules"
+            click.echo(f"{i:>{width}}. {q['question']}")
+            click.echo(f"{'':>{width}}  {q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}")
+
+    @facts.command("init")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
+    @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+    @handle_errors
+    def facts_init(output, force):
+        """Write a commented facts template: every fact with its unit and meaning, to fill in."""
+        text = facts_template()
+        if output:
+            if Path(output).exists() and not force:
+                raise BadInput(f"{output}: already exists (use --force to overwrite)")
+            try:
+                Path(output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+            click.echo(f"wrote {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+
+
+def questions_for(engine, facts_file: str | None = None) -> list[dict]:
+    """Missing facts ranked by rules unlocked: [{fact, question, unit, unlocks}].
+
+    Without a facts file every (non-derived) fact is listed, those no rule reads last.
+    """
+    from shequn.facts.loader import load_facts
+    from shequn.facts.vocabulary import BY_NAME, FACTS
+
+    if facts_file:
+        report = engine.evaluate(load_facts(facts_file))
+        ranked = [(q.fact, q.unlocks) for q in report.questions]
+    else:
+        report = engine.evaluate({"community": {"name": "-"}})
+        ranked = [(q.fact, q.unlocks) for q in report.questions]
+        seen = {f for f, _ in ranked} | {"community.name"}
+        ranked += [(f.name, 0) for f in FACTS if not f.derived and f.name not in seen]
+    out = []
+    for name, unlocks in ranked:
+        fact = BY_NAME.get(name)
+        if fact is None:
+            continue
+        out.append({"fact": name, "question": fact.question or f"What is {name}?", "unit": fact.unit, "unlocks": unlocks})
+    return out

@@ -1,0 +1,129 @@
+"""Why a rule fired or not, for one community: `Engine.explain(facts, rule_id)`.
+
+The explanation evaluates the rule's condition with engine/interpreter.py
+on the same facts and the same inferred stage as `Engine.evaluate`, and
+states the rule's outcome as the report does:
+
+    violated        the condition is true (a finding, or a next action)
+    passed          the condition is false
+    not_evaluated   a fact it needs is unknown
+    not_applicable  a stage action of another stage, or an essential of a
+                    later stage: the report leaves it out
+
+A violated rule with an active waiver is reported as `waived`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shequn.facts.loader import validate_facts
+
+from .interpreter import FALSE, TRUE, Step, explain as explain_tree, render_step
+
+VIOLATED, PASSED, NOT_EVALUATED, NOT_APPLICABLE, WAIVED = "violated", "passed", "not_evaluated", "not_applicable", "waived"
+
+
+@dataclass
+class Explanation:
+    """One rule on one community: its condition part by part and its outcome."""
+    rule: str
+    title: str
+    when: str
+    outcome: str
+    stage: int                                   # the inferred current stage
+    tree: Step
+    reason: str = ""
+    missing: list[str] = field(default_factory=list)
+    waiver: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"rule": self.rule, "title": self.title, "when": self.when, "outcome": self.outcome,
+               "stage": {"current": self.stage}, "condition": self.tree.to_dict(), "missing": list(self.missing)}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.waiver:
+            out["waiver"] = self.waiver
+        return out
+
+    def render(self) -> str:
+        lines = [f"{self.rule}: {self.title}", f"outcome: {self.outcome.replace('_', ' ')}"
+                 + (f" ({self.reason})" if self.reason else ""), f"stage: {self.stage} (inferred)", "",
+                 f"when: {self.when}", ""]
+        lines += render_step(self.tree, 1)
+        if self.missing:
+            lines += ["", "to evaluate it, collect: " + ", ".join(self.missing)]
+        return "\n".join(lines)
+
+
+def _as_facts(facts):
+    return facts if hasattr(facts, "flat") else validate_facts(facts)
+
+
+def explain_rule(engine, facts, rule_id: str, report=None) -> Explanation:
+    """Explain `rule_id` on `facts`; `report` (from engine.evaluate on the same facts) saves one evaluation.
+
+    Raises KeyError for a rule the engine does not have.
+    """
+    rule = engine.rule(rule_id)
+    facts = _as_facts(facts)
+    if report is None:
+        report = engine.evaluate(facts)
+    current = report.stage.current
+    flat = facts.flat()
+    tree = explain_tree(rule, flat, current)
+    reason = ""
+    if rule.stage_action and rule.stage != current:
+        outcome, reason = NOT_APPLICABLE, f"an action of stage {rule.stage}; the community is at stage {current}"
+    elif rule.gate and rule.stage > current:
+        outcome, reason = NOT_APPLICABLE, f"an essential of stage {rule.stage}; the community is at stage {current}"
+    else:
+        outcome = {TRUE: VIOLATED, FALSE: PASSED}.get(tree.outcome, NOT_EVALUATED)
+    waiver = None
+    if outcome == VIOLATED:
+        finding = next((f for f in report.findings if f.rule == rule.id), None)
+        if finding is not None and finding.status == "waived":
+            outcome, waiver = WAIVED, finding.waiver
+    missing = next((list(n.missing) for n in report.not_evaluated if n.rule == rule.id), [])
+    if outcome == NOT_EVALUATED and not missing:
+        missing = [s for st in tree.walk() for s in st.missing]
+        missing = list(dict.fromkeys(missing))
+    return Explanation(rule.id, rule.title, rule.when, outcome, current, tree, reason, missing, waiver)
+
+
+def report_status(report, rule_id: str) -> str:
+    """The rule's outcome as the report states it (for checking explanations against `check`)."""
+    for f in report.findings:
+        if f.rule == rule_id:
+            return WAIVED if f.status == "waived" else VIOLATED
+    if any(n.rule == rule_id for n in report.not_evaluated):
+        return NOT_EVALUATED
+    if any(a.rule == rule_id for a in report.actions):
+        return VIOLATED
+    if rule_id in report.passed:
+        return PASSED
+    return NOT_APPLICABLE
+
+
+def explain_report(engine, facts, report=None) -> dict[str, dict[str, Any]]:
+    """`check --explain`: {rule id: explanation dict} for every finding, action and unevaluated rule of a report."""
+    facts = _as_facts(facts)
+    if report is None:
+        report = engine.evaluate(facts)
+    ids = [f.rule for f in report.findings] + [a.rule for a in report.actions] + [n.rule for n in report.not_evaluated]
+    return {rid: explain_rule(engine, facts, rid, report).to_dict() for rid in dict.fromkeys(ids)}
+
+
+def render_report_explanations(explanations: dict[str, dict[str, Any]]) -> str:
+    """Plain text of `explain_report`, to print after a text report."""
+    from .interpreter import Step as _Step
+
+    def rebuild(d: dict) -> _Step:
+        return _Step(d["text"], d["kind"], d["outcome"], 0, d.get("values", {}), d.get("missing", []),
+                     d.get("note", ""), [rebuild(c) for c in d.get("children", [])])
+
+    blocks = []
+    for rid, e in explanations.items():
+        head = f"{rid}: {e['outcome'].replace('_', ' ')}" + (f" ({e['reason']})" if e.get("reason") else "")
+        blocks.append("\n".join([head] + render_step(rebuild(e["condition"]), 1)))
+    return "\n\n".join(blocks)

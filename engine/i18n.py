@@ -1,0 +1,313 @@
+"""Report headings and labels in English and Simplified Chinese (`--lang en|zh`).
+
+Renderers look every heading up here, never write one themselves. Rule texts
+(title, message, advice) come from the rulesets: `translate_report` swaps in a
+rule's optional `zh` text, so renderers keep reading only the report model.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from .report import Report
+
+LANGS = ("en", "zh")
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "report_title": "Community diagnosis",
+        "portfolio_title": "Community portfolio",
+        "diff_title": "What changed",
+        "generated": "Generated",
+        "engine": "Engine",
+        "rulesets": "Rulesets",
+        "health": "Health",
+        "overall": "Overall",
+        "score": "Score",
+        "no_score": "no score",
+        "not_scored": "not evaluated",
+        "members": "members",
+        "by_dimension": "Health by area",
+        "stage": "Stage",
+        "stage_of": "Stage {current} of 5",
+        "declared": "The operator declared stage {declared}",
+        "declared_short": "declared",
+        "completed": "completed",
+        "current": "current",
+        "blockers": "Blocking the stage",
+        "no_blockers": "Nothing blocks this stage.",
+        "findings": "Findings",
+        "no_findings": "No open findings.",
+        "critical": "Critical",
+        "warning": "Warning",
+        "info": "Info",
+        "passed": "passed",
+        "not_evaluated": "not evaluated",
+        "waived": "Waived",
+        "waived_findings": "Waived findings",
+        "reason": "Reason",
+        "expires": "Expires",
+        "minefield": "Minefield {n}",
+        "dimension": "Area",
+        "evidence": "Evidence",
+        "fact": "Fact",
+        "value": "Value",
+        "advice": "What to do",
+        "source": "Source",
+        "note": "Where the documents disagree",
+        "disagreements": "Where the documents disagree",
+        "actions": "Next actions",
+        "actions_for": "Next actions for stage {current} ({name})",
+        "blocks_stage": "blocks the stage",
+        "questions": "Facts still to collect",
+        "question": "Question",
+        "unlocks": "Unlocks",
+        "unlocks_n": "unlocks {n} rule(s)",
+        "problems": "Problems",
+        "rule": "Rule",
+        "title": "Title",
+        "severity": "Severity",
+        "communities": "Communities",
+        "community": "Community",
+        "matrix": "Scores by community and area",
+        "common_minefields": "Most common minefields",
+        "common_findings": "Most common findings",
+        "in_communities": "How many",
+        "average": "Average",
+        "sections": "Communities in detail",
+        "back_to_top": "back to the overview",
+        "baseline_new": "new",
+        "baseline_known": "known",
+        "new_findings": "New findings",
+        "resolved_findings": "Resolved findings",
+        "persisting_findings": "Persisting findings",
+        "newly_waived": "Waived since",
+        "score_changes": "Score changes",
+        "stage_movement": "Stage movement",
+        "before": "Before",
+        "after": "After",
+        "change": "Change",
+        "stage_up": "moved up from stage {old} to stage {new}",
+        "stage_down": "moved back from stage {old} to stage {new}",
+        "stage_same": "still in stage {new}",
+        "none": "none",
+        "minefield_short": "minefield",
+        "legend": "Key",
+        "yes": "yes",
+        "no": "no",
+    },
+    "zh": {
+        "report_title": "社群诊断报告",
+        "portfolio_title": "社群矩阵总览",
+        "diff_title": "两次诊断的变化",
+        "generated": "生成日期",
+        "engine": "引擎",
+        "rulesets": "规则集",
+        "health": "健康度",
+        "overall": "总分",
+        "score": "得分",
+        "no_score": "无得分",
+        "not_scored": "未评估",
+        "members": "名成员",
+        "by_dimension": "各维度健康度",
+        "stage": "阶段",
+        "stage_of": "第 {current} 阶段（共 5 个）",
+        "declared": "运营者自述处于第 {declared} 阶段",
+        "declared_short": "自述",
+        "completed": "已完成",
+        "current": "当前",
+        "blockers": "阻碍本阶段完成的事项",
+        "no_blockers": "本阶段没有阻碍事项。",
+        "findings": "诊断发现",
+        "no_findings": "没有待处理的问题。",
+        "critical": "严重",
+        "warning": "警告",
+        "info": "提示",
+        "passed": "通过",
+        "not_evaluated": "未评估",
+        "waived": "已豁免",
+        "waived_findings": "已豁免的问题",
+        "reason": "理由",
+        "expires": "到期",
+        "minefield": "雷区 {n}",
+        "dimension": "维度",
+        "evidence": "证据",
+        "fact": "事实",
+        "value": "取值",
+        "advice": "建议做法",
+        "source": "出处",
+        "note": "文献之间的分歧",
+        "disagreements": "文献之间的分歧",
+        "actions": "下一步行动",
+        "actions_for": "第 {current} 阶段（{name}）的下一步行动",
+        "blocks_stage": "阻碍本阶段",
+        "questions": "仍需收集的事实",
+        "question": "问题",
+        "unlocks": "可评估规则数",
+        "unlocks_n": "可评估 {n} 条规则",
+        "problems": "问题",
+        "rule": "规则",
+        "title": "标题",
+        "severity": "严重程度",
+        "communities": "社群",
+        "community": "社群",
+        "matrix": "各社群各维度得分",
+        "common_minefields": "最常见的雷区",
+        "common_findings": "最常见的问题",
+        "in_communities": "数量",
+        "average": "平均",
+        "sections": "各社群详情",
+        "back_to_top": "返回总览",
+        "baseline_new": "新增",
+        "baseline_known": "已知",
+        "new_findings": "新出现的问题",
+        "resolved_findings": "已解决的问题",
+        "persisting_findings": "仍然存在的问题",
+        "newly_waived": "新豁免的问题",
+        "score_changes": "得分变化",
+        "stage_movement": "阶段变化",
+        "before": "之前",
+        "after": "之后",
+        "change": "变化",
+        "stage_up": "从第 {old} 阶段前进到第 {new} 阶段",
+        "stage_down": "从第 {old} 阶段退回到第 {new} 阶段",
+        "stage_same": "仍处于第 {new} 阶段",
+        "none": "无",
+        "minefield_short": "雷区",
+        "legend": "图例",
+        "yes": "是",
+        "no": "否",
+    },
+}
+
+DIMENSION_NAMES: dict[str, dict[str, str]] = {
+    "en": {d: d for d in ("positioning", "traffic", "governance", "leadership", "content", "engagement",
+                          "activities", "retention", "conversion", "scale")},
+    "zh": {"positioning": "定位", "traffic": "流量", "governance": "管理", "leadership": "领袖", "content": "内容",
+           "engagement": "互动", "activities": "活动", "retention": "留存", "conversion": "转化", "scale": "规模"},
+}
+
+STAGE_NAMES_I18N: dict[str, dict[int, str]] = {
+    "en": {1: "building", 2: "activity", 3: "retention", 4: "conversion", 5: "extending the life cycle"},
+    "zh": {1: "建群", 2: "活跃", 3: "留存", 4: "转化", 5: "延长生命周期"},
+}
+
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "en": {"minefield": "minefield", "practice": "practice", "stage": "stage"},
+    "zh": {"minefield": "雷区", "practice": "实践", "stage": "阶段"},
+}
+
+
+class Labels:
+    """The labels of one language: `labels.findings`, `labels("stage_of", current=2)`."""
+
+    def __init__(self, lang: str = "en"):
+        if lang not in LANGS:
+            raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGS)})")
+        self.lang = lang
+        self._labels = LABELS[lang]
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self._labels[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __getitem__(self, key: str) -> str:
+        return self._labels.get(key, LABELS["en"].get(key, key))
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return self[key].format(**values)
+
+    def dimension_name(self, name: str) -> str:
+        return DIMENSION_NAMES[self.lang].get(name, name)
+
+    def stage_name(self, n: int | None, fallback: str = "") -> str:
+        return STAGE_NAMES_I18N[self.lang].get(n, fallback) if n is not None else fallback
+
+    def severity_name(self, name: str) -> str:
+        return self._labels.get(name, name)
+
+    def kind_name(self, name: str) -> str:
+        return KIND_NAMES[self.lang].get(name, name)
+
+
+def labels(lang: str = "en") -> Labels:
+    return Labels(lang)
+
+
+# --- rule texts ------------------------------------------------------------
+
+def rule_translations(rules: Iterable[Any], lang: str) -> dict[str, dict[str, Any]]:
+    """{rule id: {title, message, advice}} of the rules that carry text in `lang` (only zh exists)."""
+    if lang == "en":
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        zh = getattr(rule, lang, None)
+        if zh is None:
+            continue
+        text = {k: v for k, v in (("title", zh.title), ("message", zh.message), ("advice", zh.advice)) if v}
+        if text:
+            out[rule.id] = text
+    return out
+
+
+def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any]]) -> Report:
+    """A copy of the report with rule titles, messages and advice in the translation where one exists.
+
+    A translated message's `{fact}` placeholders are filled from the finding's
+    evidence; when one cannot be filled the English message is kept.
+    """
+    if not translations:
+        return report
+    from .evaluator import interpolate
+    from .ruleset import PLACEHOLDER
+
+    def message(text: str | None, evidence: dict, fallback: str) -> str:
+        if not text:
+            return fallback
+        known = {**evidence, "stage.current": report.stage.current}
+        if any(name not in known for name in PLACEHOLDER.findall(text)):
+            return fallback
+        return interpolate(text, known)
+
+    findings = []
+    for f in report.findings:
+        t = translations.get(f.rule)
+        if t:
+            f = f.model_copy(update={"title": t.get("title") or f.title,
+                                     "message": message(t.get("message"), f.evidence, f.message),
+                                     "advice": list(t.get("advice") or f.advice)})
+        findings.append(f)
+    actions = []
+    for a in report.actions:
+        t = translations.get(a.rule)
+        if t:
+            a = a.model_copy(update={"title": t.get("title") or a.title, "advice": list(t.get("advice") or a.advice)})
+        actions.append(a)
+    return report.model_copy(update={"findings": findings, "actions": actions})
+
+
+def translate_for(report: Report, lang: str, engine: Any = None) -> Report:
+    """Translate a report's rule texts with the rules of `engine` (the built-in rules when None)."""
+    if lang == "en":
+        return report
+    if engine is None:
+        engine = _default_engine()
+        if engine is None:
+            return report
+    return translate_report(report, rule_translations(engine.rules, lang))
+
+
+_ENGINE: Any = None
+
+
+def _default_engine():
+    global _ENGINE
+    if _ENGINE is None:
+        try:
+            from .evaluator import Engine
+            _ENGINE = Engine()
+        except Exception:                         # noqa: BLE001 - translations are optional
+            return None
+    return _ENGINE

@@ -1,0 +1,462 @@
+"""Lint ruleset files: every problem, each with file, line and column.
+
+    lint(["rulesets/mine.yaml"], sources_dir="../shared/seeds") -> [Problem, ...]
+
+What it finds (the `code` of each problem):
+
+    yaml, structure     the file does not parse, fields missing or unknown (engine/ruleset.py)
+    duplicate           a rule id used twice, in one file or across files
+    unknown-fact        a condition or message names a fact the vocabulary lacks ("did you mean")
+    syntax, type        a condition that does not parse or compares the wrong things
+    document            a source names no known document, or (--sources) one with no text
+    quote               (--sources) a quote that is not in its document
+    contradiction       a part of a condition that can never be true (`x > 5 and x < 3`)
+    redundant           a part that changes nothing (`x > 5 and x > 3`, a subsumed `or` branch)
+    constant            a comparison always true or always false for the fact's range (`share >= 0`)
+    examples-missing    a rule without an example that triggers it, or one that does not
+    example-fails       an example that does not do what it claims (run through durable_rules)
+
+The structural part is engine/ruleset.py's loader; this module adds what a
+loader cannot know.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from shequn.facts.loader import FactsError, Lines, read_file
+from shequn.facts.vocabulary import lookup
+
+from . import ast
+from .documents import DOCUMENTS
+from .errors import ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors, UnknownFactError
+from .ruleset import Rule, Ruleset, _located, _load_one, expand_paths, load_rulesets
+
+# The seed files' names, for a --sources folder without a README table (as /work/shared/tools/check_quotes.py)
+KNOWN_FILES = {
+    "social-marketing-rules": "000_5f16090fbe97ea01.txt",
+    "nine-minefields": "001_03c095dfcc2d08dd.txt",
+    "six-aspects": "002_e4ea61b4a38e80cf.txt",
+    "three-cognitions": "003_38edd9e66043329f.txt",
+    "positioning-and-stages": "004_74285b55505c20c0.txt",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    rule: str | None = None
+    severity: str = "error"          # error | warning
+
+    def __str__(self) -> str:
+        prefix = f"rule {self.rule}: " if self.rule else ""
+        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
+                "severity": self.severity, "rule": self.rule, "message": self.message}
+
+
+class SourcesError(ValueError):
+    """The --sources folder cannot be used."""
+
+
+# --- entry point -------------------------------------------------------------
+
+def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, examples: bool = True) -> list[Problem]:
+    """Every problem of the ruleset files (folders: their *.yaml), sorted by file, line and column."""
+    paths = list(paths)
+    texts = load_sources(sources_dir) if sources_dir is not None else None
+    problems: list[Problem] = []
+    try:
+        load_rulesets(paths)
+    except RulesetErrors as exc:
+        problems.extend(_from_error(e) for e in exc.errors)
+    for path in expand_paths(paths):
+        ruleset = _load_one(path)[0]
+        if ruleset is None:
+            continue
+        try:
+            lines = read_file(path)[1]
+        except FactsError:
+            continue
+        problems.extend(_lint_ruleset(ruleset, lines, texts, examples))
+    problems = list(dict.fromkeys(problems))
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
+
+
+_CODES: list[tuple[type, str]] = [(ExpressionSyntaxError, "syntax"), (UnknownFactError, "unknown-fact"),
+                                   (ExpressionTypeError, "type")]
+
+
+def _code(err: RuleError) -> str:
+    for kind, code in _CODES:
+        if isinstance(err, kind):
+            return code
+    msg = err.message
+    if msg.startswith("duplicate rule id") or "is also used by" in msg:
+        return "duplicate"
+    if "unknown document" in msg:
+        return "document"
+    if "unknown fact" in msg:
+        return "unknown-fact"
+    if msg.startswith(("invalid YAML", "invalid JSON", "empty file", "no such file", "binary file", "not UTF-8",
+                       "file too large", "cannot read", "is a directory")):
+        return "yaml"
+    return "structure"
+
+
+_LINE_CACHE: dict[str, list[str]] = {}
+
+
+def _indent_column(file: str, line: int | None) -> int:
+    """The column where a line's content starts (for problems placed on a line)."""
+    if not line:
+        return 1
+    if file not in _LINE_CACHE:
+        try:
+            _LINE_CACHE[file] = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            _LINE_CACHE[file] = []
+    text = _LINE_CACHE[file]
+    if line > len(text):
+        return 1
+    content = text[line - 1]
+    stripped = content.lstrip(" -")
+    return len(content) - len(stripped) + 1 if stripped else 1
+
+
+def _from_error(err: RuleError) -> Problem:
+    file = err.file or "<ruleset>"
+    line = err.line or 1
+    column = err.column or _indent_column(file, err.line)
+    return Problem(file, line, column, _code(err), err.message, err.rule)
+
+
+def _rule_prefix(lines: Lines, rule: Rule) -> str | None:
+    for path, line in lines.items():
+        if path.startswith("rules.") and path.count(".") == 1 and line == rule.line:
+            return path
+    return None
+
+
+def _at(rule: Rule, lines: Lines, path: str, code: str, message: str, column: int | None = None,
+        severity: str = "error") -> Problem:
+    """A problem placed at a value of the file (with a column inside an expression when given)."""
+    err = RuleError(message, column=column)
+    placed = _located(err, rule.file, lines, path, rule.id)
+    line = placed.line or rule.line or 1
+    col = placed.column if column is not None and placed.column else _value_column(lines, path, rule.file, line)
+    return Problem(rule.file, line, col, code, message, rule.id, severity)
+
+
+def _value_column(lines: Lines, path: str, file: str, line: int) -> int:
+    vline, vcol, _ = lines.value(path)
+    if vline == line and vcol:
+        return vcol
+    return _indent_column(file, line)
+
+
+def _lint_ruleset(ruleset: Ruleset, lines: Lines, texts: dict[str, str] | None, examples: bool) -> list[Problem]:
+    out: list[Problem] = []
+    for rule in ruleset.rules:
+        prefix = _rule_prefix(lines, rule)
+        if prefix is None:
+            continue
+        for message, code, pos, severity in analyse(rule.condition):
+            out.append(_at(rule, lines, f"{prefix}.when", code, message, pos, severity))
+        if texts is not None:
+            out.extend(_check_quotes(rule, lines, prefix, texts))
+        if examples:
+            out.extend(_check_examples(rule, lines, prefix))
+    return out
+
+
+# --- sources -----------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Fold case, white space and typographic quotes, as the quote checker does."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+_ROW = re.compile(r"^\s*\|(?P<row>.*)\|\s*$")
+
+
+def source_files(folder: Path) -> dict[str, Path]:
+    """Document key -> text file in a sources folder: README table, `<key>.txt`, or the known seed names."""
+    found: dict[str, Path] = {}
+    for readme in ("README.md", "README.txt", "README"):
+        path = folder / readme
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                m = _ROW.match(line)
+                if not m:
+                    continue
+                cells = [c.strip() for c in m.group("row").split("|")]
+                files = [c.strip("`") for c in cells if (folder / c.strip("`")).is_file() and c.strip("`")]
+                keys = re.findall(r"`([a-z0-9][a-z0-9_-]*)`", m.group("row"))
+                keys = [k for k in keys if not (folder / k).is_file()]
+                if files and keys:
+                    found.setdefault(keys[0], folder / files[0])
+            break
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in (".txt", ".md") and path.stem not in found and path.stem.lower() != "readme" \
+                and path not in found.values():
+            found[path.stem] = path
+    for key, name in KNOWN_FILES.items():
+        doc = DOCUMENTS.get(key)
+        name = getattr(doc, "file", None) or name
+        if key not in found and (folder / name).is_file():
+            found[key] = folder / name
+    return found
+
+
+def load_sources(folder: str | Path) -> dict[str, str]:
+    """Document key -> folded text; raises SourcesError when the folder is unusable."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SourcesError(f"{folder}: not a folder of source documents")
+    out = {}
+    for key, path in source_files(folder).items():
+        try:
+            out[key] = fold(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError as exc:
+            raise SourcesError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not out:
+        raise SourcesError(f"{folder}: no source documents (*.txt, or a README table of file and key)")
+    return out
+
+
+def _check_quotes(rule: Rule, lines: Lines, prefix: str, texts: dict[str, str]) -> list[Problem]:
+    out = []
+    for i, source in enumerate(rule.sources):
+        if source.doc not in texts:
+            out.append(_at(rule, lines, f"{prefix}.sources.{i}.doc", "document",
+                           f"no text for document '{source.doc}' in the sources folder"))
+        elif fold(source.quote) not in texts[source.doc]:
+            short = source.quote if len(source.quote) <= 70 else source.quote[:67] + "..."
+            out.append(_at(rule, lines, f"{prefix}.sources.{i}.quote", "quote",
+                           f"quote not found in '{source.doc}': '{short}'"))
+    return out
+
+
+# --- examples ----------------------------------------------------------------
+
+def _check_examples(rule: Rule, lines: Lines, prefix: str) -> list[Problem]:
+    from .rule_tests import run_examples
+
+    out = []
+    for which in ("trigger", "no_trigger"):
+        if not getattr(rule.examples, which):
+            path = f"{prefix}.examples" if f"{prefix}.examples" in lines else f"{prefix}.id"
+            out.append(_at(rule, lines, path, "examples-missing",
+                           f"no '{which}' example: add facts that {'trigger' if which == 'trigger' else 'do not trigger'} the rule",
+                           severity="warning"))
+    for r in run_examples([rule]).failures:
+        path = f"{prefix}.examples.{r.which}.{r.index - 1}"
+        if r.problems:
+            msg = f"{r.which} example {r.index} is not a valid facts file: " + "; ".join(r.problems)
+        else:
+            msg = f"{r.which} example {r.index} should make the rule {r.expected} but it is {r.actual.replace('_', ' ')}"
+            parts = [s for s in (r.explanation.walk() if r.explanation else []) if not s.children and s.outcome == "unknown"]
+            if parts:
+                msg += f" ('{parts[0].text}' is unknown)"
+        out.append(_at(rule, lines, path, "example-fails", msg))
+    return out
+
+
+# --- static analysis of conditions ------------------------------------------
+
+@dataclass(frozen=True)
+class Atom:
+    """A test on one subject (a fact, or a flag of a list fact), or an opaque test (subject None)."""
+    subject: str | None
+    test: Callable[[Any], bool] | None
+    text: str
+    pos: int
+    bounds: tuple = ()
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def _atom(node: ast.Expr, neg: bool, original: str) -> Atom:
+    text = f"not {original}" if neg and not original.startswith("not ") else original
+    flip = (lambda f: (lambda v: not f(v))) if neg else (lambda f: f)
+    if isinstance(node, ast.Name):
+        return Atom(node.name, flip(lambda v: v is True), text, _start(node))
+    if isinstance(node, ast.Compare):
+        op, left, right = node.op, node.left, node.right
+        if isinstance(left, ast.Literal) and isinstance(right, ast.Name):
+            op, left, right = ast.FLIPPED[op], right, left
+        if isinstance(left, ast.Name) and isinstance(right, ast.Literal):
+            value, fn = right.value, _OPS[op]
+            return Atom(left.name, flip(lambda v: fn(v, value)), text, _start(node), (value,))
+    if isinstance(node, ast.In):
+        if isinstance(node.container, ast.Name) and isinstance(node.item, ast.Literal):
+            negated = node.negated
+            return Atom(f"{node.container.name}[{node.item.value}]", flip(lambda v: v != negated), text, _start(node))
+        if isinstance(node.item, ast.Name) and isinstance(node.container, ast.ListLiteral):
+            values, negated = {i.value for i in node.container.items}, node.negated
+            return Atom(node.item.name, flip(lambda v: (v in values) != negated), text, _start(node), tuple(values))
+    return Atom(None, None, text, _start(node))
+
+
+def _start(node: ast.Expr) -> int:
+    """The column where a sub-condition's text starts."""
+    return min([node.pos] + [_start(c) for c in ast.children(node)])
+
+
+def _nnf(node: ast.Expr, neg: bool = False, start: int | None = None) -> Any:
+    """Negation normal form: ('and'|'or', [children], text, column) or an Atom."""
+    if isinstance(node, ast.Not):
+        return _nnf(node.operand, not neg, start if start is not None else node.pos)
+    if isinstance(node, (ast.And, ast.Or)):
+        kind = "and" if isinstance(node, ast.And) != neg else "or"
+        kids = []
+        for item in node.items:
+            k = _nnf(item, neg)
+            kids.extend(k[1] if isinstance(k, tuple) and k[0] == kind else [k])
+        text = str(node) if not neg else f"not ({node})"
+        return (kind, kids, text, start if start is not None else _start(node))
+    atom = _atom(node, neg, str(node))
+    if start is not None:
+        atom = Atom(atom.subject, atom.test, atom.text, start, atom.bounds)
+    return atom
+
+
+def _domain(subject: str, atoms: list[Atom]) -> list[Any] | None:
+    """Candidate values of a subject: enough to decide any combination of its atoms."""
+    if subject.endswith("]"):
+        return [True, False]
+    fact = lookup(subject)
+    if fact is None:
+        return None
+    if fact.kind == "bool":
+        return [True, False]
+    if fact.kind == "enum":
+        return list(fact.values)
+    if fact.kind == "text":
+        return [b for a in atoms for b in a.bounds] + ["\0other"]
+    if fact.kind not in ("count", "number", "amount", "share", "stage"):
+        return None
+    low = 1 if fact.kind == "stage" else 0
+    high = 1 if fact.kind == "share" else 5 if fact.kind == "stage" else math.inf
+    integer = fact.kind in ("count", "stage")
+    bounds = sorted({float(b) for a in atoms for b in a.bounds if isinstance(b, (int, float)) and not isinstance(b, bool)}
+                    | {float(low)} | ({float(high)} if high != math.inf else set()))
+    points: set[float] = set()
+    for b in bounds:
+        if integer:
+            points.update({math.floor(b) - 1, math.floor(b), math.ceil(b), math.ceil(b) + 1})
+        else:
+            points.update({b, b - 1e-6, b + 1e-6})
+    points.update((a + b) / 2 for a, b in zip(bounds, bounds[1:]))
+    points.add(bounds[-1] + 1)
+    return sorted(p for p in points if low <= p <= high and (not integer or p == int(p)))
+
+
+def _sat(atoms: list[Atom], domain: list[Any]) -> bool:
+    return any(all(a.test(v) for a in atoms) for v in domain)
+
+
+def _implies(a: Atom, b: Atom, domain: list[Any]) -> bool:
+    return all(b.test(v) for v in domain if a.test(v))
+
+
+def _always(atom: Atom, domain: list[Any]) -> bool | None:
+    results = {bool(atom.test(v)) for v in domain}
+    return results.pop() if len(results) == 1 else None
+
+
+def analyse(node: ast.Expr) -> list[tuple[str, str, int, str]]:
+    """(message, code, column, severity) for contradictory, redundant and constant parts of a condition."""
+    out: list[tuple[str, str, int, str]] = []
+    _walk(_nnf(node), out, top=True)
+    return list(dict.fromkeys(out))
+
+
+def _text(item) -> str:
+    return item.text if isinstance(item, Atom) else item[2]
+
+
+def _pos(item) -> int:
+    return item.pos if isinstance(item, Atom) else item[3]
+
+
+def _walk(item, out: list, top: bool = False) -> None:
+    if isinstance(item, Atom):
+        if item.subject is not None:
+            domain = _domain(item.subject, [item])
+            always = _always(item, domain) if domain else None
+            if always is not None:
+                fact = lookup(item.subject.split("[")[0])
+                rng = f" ({fact.name} is {fact.unit})" if fact is not None else ""
+                out.append((f"'{item.text}' is always {'true' if always else 'false'} when the fact is known{rng}",
+                            "constant", item.pos, "error"))
+        return
+    kind, kids, text, pos = item
+    for k in kids:
+        _walk(k, out)
+    texts = [_text(k) for k in kids]
+    for i, t in enumerate(texts):
+        if t in texts[:i]:
+            out.append((f"'{t}' appears twice in '{text}'", "redundant", _pos(kids[i]), "warning"))
+    _absorption(kind, kids, text, out)
+    groups: dict[str, list[Atom]] = {}
+    for k in kids:
+        if isinstance(k, Atom) and k.subject is not None:
+            groups.setdefault(k.subject, []).append(k)
+    for subject, atoms in groups.items():
+        if len(atoms) < 2:
+            continue
+        domain = _domain(subject, atoms)
+        if not domain:
+            continue
+        if kind == "and" and not _sat(atoms, domain):
+            pair = next(((a, b) for a in atoms for b in atoms if a is not b and not _sat([a, b], domain)), None)
+            why = f"'{pair[0].text}' and '{pair[1].text}' can never both be true" if pair else \
+                f"{' and '.join(repr(a.text) for a in atoms)} can never all be true"
+            whole = "the rule can never fire" if top else f"'{text}' is never true"
+            out.append((f"contradictory condition: {why}; {whole}", "contradiction", atoms[-1].pos, "error"))
+            continue
+        if kind == "or" and all(any(a.test(v) for a in atoms) for v in domain):
+            names = " or ".join(f"'{a.text}'" for a in atoms)
+            whole = "the rule never passes" if top else f"'{text}' is never false"
+            out.append((f"{names} is always true when {subject} is known; {whole}", "constant", atoms[0].pos, "error"))
+            continue
+        for a in atoms:
+            for b in atoms:
+                if a is b or a.text == b.text or not _implies(a, b, domain):
+                    continue
+                if _implies(b, a, domain) and atoms.index(a) < atoms.index(b):
+                    continue                                  # equivalent: report the later one only
+                if kind == "and":
+                    out.append((f"'{b.text}' is implied by '{a.text}': remove it", "redundant", b.pos, "warning"))
+                else:
+                    out.append((f"the branch '{a.text}' is subsumed by '{b.text}': remove it", "redundant", a.pos, "warning"))
+
+
+def _absorption(kind: str, kids: list, text: str, out: list) -> None:
+    """`a or (a and b)`: the `and` branch is subsumed; `a and (a or b)`: the `or` is implied."""
+    plain = {_text(k) for k in kids}
+    inner = "and" if kind == "or" else "or"
+    for k in kids:
+        if isinstance(k, tuple) and k[0] == inner:
+            shared = [t for t in (_text(c) for c in k[1]) if t in plain]
+            if shared:
+                if kind == "or":
+                    msg = f"the branch '{k[2]}' is subsumed by '{shared[0]}': remove it"
+                else:
+                    msg = f"'{k[2]}' is implied by '{shared[0]}': remove it"
+                out.append((msg, "redundant", k[3], "warning"))

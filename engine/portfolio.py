@@ -1,0 +1,120 @@
+"""A portfolio: one overview across many communities.
+
+A matrix of communities × dimensions with scores, the stage of each
+community, the most common minefields and findings across the portfolio,
+and each community's full section below, linked from the matrix. Reads only
+the Report models.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter, defaultdict
+from typing import Any, Sequence
+
+from .i18n import labels
+from .render_html import _today, environment, report_view, score_class
+from .report import Report
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def anchor(i: int) -> str:
+    """The id of the i-th community's section (0-based): stable, never built from a name in a facts file."""
+    return f"c{i + 1}"
+
+
+def _average(values: list[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known)) if known else None
+
+
+def portfolio_summary(reports: Sequence[Report], *, top: int = 10) -> dict[str, Any]:
+    """The overview as plain data: matrix rows, averages, most common minefields and findings.
+
+    Usable as JSON by an embedding app; the HTML and Markdown renderers show it.
+    """
+    dimensions: list[str] = []
+    for r in reports:
+        dimensions.extend(d for d in r.scores if d not in dimensions)
+    rows = []
+    by_rule: dict[str, dict[str, Any]] = {}
+    by_minefield: dict[int, dict[str, Any]] = {}
+    for i, r in enumerate(reports):
+        s = r.summary
+        rows.append({"anchor": anchor(i), "community": r.community.name, "score": s.score,
+                     "stage": r.stage.current, "stage_name": r.stage.name, "declared_stage": r.stage.declared,
+                     "critical": s.critical, "warning": s.warning, "info": s.info,
+                     "scores": {d: r.scores.get(d) for d in dimensions}})
+        seen_mines: set[int] = set()
+        for f in r.findings:
+            if f.status != "open":
+                continue
+            entry = by_rule.setdefault(f.rule, {"rule": f.rule, "title": f.title, "severity": f.severity,
+                                                "minefield": f.minefield, "communities": []})
+            entry["communities"].append(anchor(i))
+            if f.minefield and f.minefield not in seen_mines:
+                seen_mines.add(f.minefield)
+                mine = by_minefield.setdefault(f.minefield, {"minefield": f.minefield, "communities": [],
+                                                             "rules": Counter()})
+                mine["communities"].append(anchor(i))
+            if f.minefield:
+                by_minefield[f.minefield]["rules"][(f.rule, f.title)] += 1
+    findings = sorted(by_rule.values(), key=lambda e: (-len(e["communities"]), SEVERITY_ORDER.get(e["severity"], 9), e["rule"]))
+    mines = []
+    for m in sorted(by_minefield.values(), key=lambda m: (-len(m["communities"]), m["minefield"])):
+        rules = [{"rule": rule, "title": title} for (rule, title), _ in m["rules"].most_common()]
+        mines.append({"minefield": m["minefield"], "communities": m["communities"], "rules": rules})
+    stages = Counter(r.stage.current for r in reports)
+    return {
+        "communities": len(reports),
+        "dimensions": dimensions,
+        "rows": rows,
+        "average": {"score": _average([r.summary.score for r in reports]),
+                    "scores": {d: _average([r.scores.get(d) for r in reports]) for d in dimensions}},
+        "stages": {n: stages.get(n, 0) for n in range(1, 6)},
+        "common_minefields": mines,
+        "common_findings": findings[:top],
+    }
+
+
+def _view(reports: Sequence[Report], lang: str) -> dict[str, Any]:
+    t = labels(lang)
+    summary = portfolio_summary(reports)
+    names = {row["anchor"]: row["community"] for row in summary["rows"]}
+    rows = []
+    for row in summary["rows"]:
+        rows.append(row | {"cls": score_class(row["score"]), "stage_label": t.stage_name(row["stage"], row["stage_name"]),
+                           "cells": [{"score": row["scores"][d], "cls": score_class(row["scores"][d])}
+                                     for d in summary["dimensions"]]})
+
+    def who(anchors: list[str]) -> list[dict[str, str]]:
+        return [{"anchor": a, "name": names[a]} for a in anchors]
+
+    return {
+        "n": summary["communities"],
+        "dims": [{"key": d, "name": t.dimension_name(d)} for d in summary["dimensions"]],
+        "rows": rows,
+        "average": {"score": summary["average"]["score"], "cls": score_class(summary["average"]["score"]),
+                    "cells": [{"score": summary["average"]["scores"][d], "cls": score_class(summary["average"]["scores"][d])}
+                              for d in summary["dimensions"]]},
+        "stages": [{"n": n, "name": t.stage_name(n), "count": c} for n, c in summary["stages"].items()],
+        "mines": [m | {"who": who(m["communities"])} for m in summary["common_minefields"]],
+        "findings": [f | {"who": who(f["communities"]), "severity_name": t.severity_name(f["severity"])}
+                     for f in summary["common_findings"]],
+        "sections": [report_view(r, lang, anchor=anchor(i)) for i, r in enumerate(reports)],
+        "engine": reports[0].engine if reports else None,
+    }
+
+
+def render_html(reports: Sequence[Report], *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
+    """The portfolio as one self-contained HTML page."""
+    view = _view(reports, lang)
+    return environment("html").get_template("portfolio.html.j2").render(
+        t=labels(lang), lang=lang, p=view, generated=_today(generated), engine=view["engine"])
+
+
+def render_markdown(reports: Sequence[Report], *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
+    """The portfolio as Markdown."""
+    view = _view(reports, lang)
+    return environment("markdown").get_template("portfolio.md.j2").render(
+        t=labels(lang), lang=lang, p=view, generated=_today(generated))

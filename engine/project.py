@@ -1,0 +1,118 @@
+"""Project defaults: `shequn.yaml`, or `[tool.shequn]` in pyproject.toml.
+
+The nearest one from the current directory up to the root wins (a
+pyproject.toml without `[tool.shequn]` is skipped), like a linter's
+configuration. Keys:
+
+    rulesets: [path, ...]        extra ruleset files or folders, relative to the project file
+    select:   [selector, ...]    rule ids, id prefixes, dimensions, kinds, severities
+    ignore:   [selector, ...]
+    fail_on:  critical | warning | info | never
+    format:   text | json | jsonl | markdown | html
+
+Command-line options override these defaults.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from shequn.facts.loader import FactsError, read_file
+
+from .errors import ShequnError
+
+KEYS = ("rulesets", "select", "ignore", "fail_on", "format")
+FAIL_ON = ("critical", "warning", "info", "never")
+FORMATS = ("text", "json", "jsonl", "markdown", "html")
+
+
+class ProjectError(ShequnError):
+    """The project file is malformed; the message names the file."""
+
+
+def find_project_file(start: str | os.PathLike | None = None) -> tuple[Path, str] | None:
+    """(path, "yaml" | "toml") of the nearest project file, or None."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in ("shequn.yaml", "shequn.yml", ".shequn.yaml"):
+            if (folder / name).is_file():
+                return folder / name, "yaml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+                raise ProjectError(f"{pyproject}: cannot read: {exc}") from None
+            if isinstance(data.get("tool"), dict) and "shequn" in data["tool"]:
+                return pyproject, "toml"
+    return None
+
+
+def _list(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ProjectError(f"{where}: '{key}' must be a list of text values")
+    return [v.strip() for v in value]
+
+
+def read_project(path: Path, kind: str) -> dict[str, Any]:
+    """The defaults of one project file (validated; ruleset paths made absolute)."""
+    where = str(path)
+    if kind == "toml":
+        data = tomllib.loads(path.read_text(encoding="utf-8"))["tool"]["shequn"]
+    else:
+        try:
+            data, _ = read_file(path)
+        except FactsError as exc:
+            raise ProjectError("; ".join(str(p) for p in exc.problems)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ProjectError(f"{where}: the shequn settings must be a mapping of {', '.join(KEYS)}")
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        norm = str(key).replace("-", "_")
+        if norm not in KEYS:
+            import difflib
+            near = difflib.get_close_matches(norm, KEYS, n=1)
+            raise ProjectError(f"{where}: unknown setting '{key}'" + (f" (did you mean '{near[0]}'?)" if near else "")
+                               + f"; known: {', '.join(KEYS)}")
+        if norm in ("rulesets", "select", "ignore"):
+            out[norm] = _list(value, key, where)
+        else:
+            choices = FAIL_ON if norm == "fail_on" else FORMATS
+            if value not in choices:
+                raise ProjectError(f"{where}: '{key}' must be one of {', '.join(choices)}, not {value!r}")
+            out[norm] = value
+    if "rulesets" in out:
+        out["rulesets"] = [str((path.parent / p).resolve()) if not os.path.isabs(p) else p for p in out["rulesets"]]
+    return out
+
+
+def project_defaults(start: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The defaults of the nearest project file ({} when there is none); raises ProjectError.
+
+    The result also says where they came from under the key "file".
+    """
+    found = find_project_file(start)
+    if found is None:
+        return {}
+    path, kind = found
+    return read_project(path, kind) | {"file": str(path)}
+
+
+def default_map(start: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Click's `default_map` for the commands that take these options (`check`).
+
+    Wire it in cli/main.py: `cli(prog_name="shequn", default_map=default_map())`.
+    """
+    d = project_defaults(start)
+    check: dict[str, Any] = {}
+    for key, param in (("rulesets", "rulesets"), ("select", "select"), ("ignore", "ignore"),
+                       ("fail_on", "fail_on"), ("format", "fmt")):
+        if key in d:
+            check[param] = d[key]
+    return {"check": check} if check else {}
