@@ -110,8 +110,12 @@ FORMATS = ("text", "json", "jsonl", "markdown", "html")
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
 @click.option("--select", multiple=True, help="Only these rules: ids, id prefixes, dimensions, kinds, severities (comma-separated).")
 @click.option("--ignore", multiple=True, help="Leave out these rules (same selectors as --select).")
+@click.option("--export", "exports", multiple=True, type=click.Path(),
+              help="A chat export or WeCom statistics file of the community (repeatable): its measured facts "
+                   "fill in what the facts file leaves out; where both give a value, the report shows both.")
+@click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
 @handle_errors
-def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, select, ignore):
+def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, select, ignore, exports, explain):
     """Diagnose communities described by facts files (YAML or JSON).
 
     \b
@@ -119,19 +123,29 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     shequn check facts/ --format html -o portfolio.html      # one overview page
     shequn check acme.yaml --format json -o acme-2024-05.json
     shequn check acme.yaml --baseline acme-2024-05.json --fail-on-new
+    shequn check acme.yaml --export group1.csv --export group2.csv
+    shequn check result.json                                  # a chat export alone
     """
     if fail_on_new and not baseline:
         raise BadInput("--fail-on-new needs --baseline OLD.json")
     baselines = _load_baseline(baseline) if baseline else None
     engine = make_engine(rulesets, select, ignore)
-    paths = expand_facts_paths(files)
-    reports, problems = evaluate_paths(engine, paths)
+    paths, exports = split_exports(expand_facts_paths(files), list(exports))
+    if exports:
+        reports, problems = evaluate_with_exports(engine, paths, exports)
+        paths = paths or exports[:1]
+    else:
+        reports, problems = evaluate_paths(engine, paths)
+    explained = explain_all(engine, reports) if explain else None
+    reports = [(p, r) for p, r, _ in reports]
     if baselines is not None:
         from shequn.diff import baseline_for, mark_baseline
         reports = [(p, mark_baseline(r, baseline_for(r, baselines))) for p, r in reports]
     plain = [r for _, r in reports]
     if fmt in ("json", "jsonl"):
         data = [r.model_dump(mode="json") for r in plain]
+        for item, extra in zip(data, explained or []):
+            item["explanations"] = extra
         if fmt == "jsonl":
             text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
         else:
@@ -141,7 +155,7 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     elif reports:
         shown = _translated(plain, lang, engine)
         if fmt == "text":
-            text = render_text(shown, output)
+            text = render_text(shown, output, explained)
             if output:
                 write_output(text, output)
         else:
@@ -149,6 +163,59 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     if problems:
         raise BadInput(problems)
     sys.exit(exit_status(plain, fail_on, new_only=fail_on_new))
+
+
+def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:
+    """Facts files, and chat exports given among the files (recognised by content)."""
+    from shequn.facts.exports import ExportError, detect_format
+
+    facts_paths = []
+    for path in paths:
+        try:
+            detect_format(path)
+        except (ExportError, OSError):
+            facts_paths.append(path)
+        else:
+            exports.append(path)
+    return facts_paths, exports
+
+
+def evaluate_with_exports(engine, paths, exports):
+    """The exports are the groups of one community: measure them once, then diagnose
+    each facts file with the measured facts filling its gaps (or the exports alone)."""
+    from shequn.facts.exports import ExportError, extract_facts
+    from shequn.facts.loader import read_file, validate_facts
+    from shequn.facts.merge import merge_facts
+
+    try:
+        measured, provenance = extract_facts(exports)
+    except ExportError as exc:
+        return [], [str(exc)]
+    if not paths:
+        facts = validate_facts({**measured, "provenance": provenance}, "+".join(exports))
+        return [(exports[0], engine.evaluate(facts), facts)], []
+    reports, problems = [], []
+    for path in paths:
+        try:
+            written, lines = read_file(path)
+            if not isinstance(written, dict):
+                validate_facts(written, path, lines)
+            merged, differences = merge_facts(written, measured)
+            merged.setdefault("provenance", provenance)
+            facts = validate_facts(merged, path, lines)
+            report = engine.evaluate(facts)
+            report.discrepancies = differences
+            reports.append((path, report, facts))
+        except FactsError as exc:
+            problems.extend(problems_of(exc))
+    return reports, problems
+
+
+def explain_all(engine, evaluated):
+    """For --explain: each report's findings broken into their parts (engine/explain.py)."""
+    from shequn.explain import explain_report
+
+    return [explain_report(engine, facts, report) for _, report, facts in evaluated]
 
 
 def evaluate_paths(engine, paths):
@@ -162,7 +229,8 @@ def evaluate_paths(engine, paths):
 
     def one(path):
         try:
-            reports.append((path, engine.evaluate(load_facts(path))))
+            facts = load_facts(path)
+            reports.append((path, engine.evaluate(facts), facts))
         except FactsError as exc:
             problems.extend(problems_of(exc))
 
@@ -225,9 +293,10 @@ def expand_facts_paths(files) -> list[str]:
     return out
 
 
-def render_text(reports, output):
+def render_text(reports, output, explained=None):
     """Print reports to the terminal, or return them as plain text when writing a file."""
     from rich.console import Console
+    from rich.text import Text
 
     from shequn.render_text import render
 
@@ -239,6 +308,10 @@ def render_text(reports, output):
         if i:
             console.print()
         render(report, console)
+        if explained and explained[i]:
+            from shequn.explain import render_report_explanations
+            console.print(Text("Why, part by part", style="bold"))
+            console.print(Text(render_report_explanations(explained[i])))
     return console.export_text() if output else None
 
 
@@ -356,8 +429,15 @@ _register_optional()
 
 
 def main():
+    from shequn.project import ProjectError, default_map
+
     try:
-        cli(prog_name="shequn")
+        defaults = default_map()
+    except ProjectError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    try:
+        cli(prog_name="shequn", default_map=defaults)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -124,5 +124,10 @@ def render(report: Report, console: Console, *, limit_questions: int = 5) -> Non
             console.print(Text(f"  ? {q.question}  ", style="") + Text(f"{q.fact}, unlocks {q.unlocks} rule(s)", style="dim"))
         if len(report.questions) > limit_questions:
             console.print(Text(f"  … and {len(report.questions) - limit_questions} more (shequn facts questions)", style="dim"))
+    if report.discrepancies:
+        console.print(Line(Text("Written by hand vs measured from exports", style="bold"), align="left"))
+        for d in report.discrepancies:
+            console.print(Text(f"  {d['fact']}: written {format_value(d['fact'], d['written'])}, "
+                               f"measured {format_value(d['fact'], d['measured'])} (the written value is used)"))
     for problem in report.problems:
         console.print(Text("! " + problem, style="yellow"))

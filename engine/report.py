@@ -131,3 +131,5 @@ class Report(BaseModel):
     passed: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")
+    discrepancies: list[dict[str, Any]] = Field(
+        default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")

@@ -150,3 +150,44 @@ def test_rules_show_unknown_suggests():
 def test_facts_schema():
     schema = json.loads(run("facts", "schema").output)
     assert schema["title"] == "Facts" and "community" in schema["properties"]
+
+
+EXPORTS = pathlib.Path(__file__).resolve().parent.parent / "facts" / "examples" / "exports"
+
+
+def test_check_an_export_alone():
+    result = run("check", str(EXPORTS / "telegram_result.json"), "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.output)
+    assert report["community"]["platform"] == "telegram"
+    assert report["discrepancies"] == []
+
+
+def test_check_with_export_keeps_written_facts_and_shows_differences(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("community: {name: Mine, platform: wechat, groups: 5}\nsize: {members: 500}\n")
+    result = run("check", str(path), "--export", str(EXPORTS / "wechat_group.csv"), "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.output)
+    assert report["community"]["name"] == "Mine" and report["community"]["members"] == 500
+    assert {"fact": "community.groups", "written": 5, "measured": 1} in report["discrepancies"]
+    # measured facts fill what the file leaves out
+    missing = {m for n in report["not_evaluated"] for m in n["missing"]}
+    assert "engagement.official_voice_share" not in missing and "engagement.member_to_member_share" not in missing
+
+
+def test_check_with_a_bad_export_exits_2(tmp_path, sick):
+    bad = tmp_path / "x.csv"
+    bad.write_text("just,some,columns\n1,2,3\n")
+    result = run("check", sick, "--export", str(bad))
+    assert result.exit_code == 2 and "not a known export" in result.stderr
+
+
+def test_check_explain(sick):
+    result = mini("check", sick, "--explain", "--format", "json")
+    data = json.loads(result.output)
+    explanation = data["explanations"]["MINI001"]
+    assert explanation["outcome"] == "violated"
+    assert "size.members > 150" in json.dumps(explanation)
+    text = mini("check", sick, "--explain").output
+    assert "Why, part by part" in text and "MINI001: violated" in text
