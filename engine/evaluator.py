@@ -24,7 +24,7 @@ from shequn.rulesets import builtin_paths
 from . import __version__
 from .matcher import Matcher
 from .program import Outcome, Program, compile_program, encode_facts, marker_json
-from .report import (SCHEMA_VERSION, STAGE_NAMES, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
+from .report import (SCHEMA_VERSION, STAGE_NAMES, build, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
                      RulesetInfo, SourceRef, StageInfo, Summary)
 from .ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
 from .scoring import score
@@ -174,7 +174,7 @@ class Engine:
                 blockers.append(rule.id)
             if kind == "U":
                 missing = _missing_facts(info, flat)
-                not_evaluated.append(NotEvaluated.model_construct(rule=rule.id, missing=missing))
+                not_evaluated.append(build(NotEvaluated, rule=rule.id, missing=missing))
                 missing_count.update(missing)
                 continue
             violated = kind == "T"
@@ -185,13 +185,13 @@ class Engine:
                 continue
             evidence = {n: flat[n] for n in info.evidence if n in flat}
             if info.stage_action or (info.gate and info.stage == current):
-                actions.append(Action.model_construct(rule=rule.id, stage=info.stage, title=rule.title, advice=list(rule.advice),
+                actions.append(build(Action, rule=rule.id, stage=info.stage, title=rule.title, advice=list(rule.advice),
                                                       evidence=evidence, blocker=info.gate))
                 if info.stage_action:
                     continue
             waiver = waivers.get(rule.id)
             active = waiver is not None and "problem" not in waiver
-            findings.append(Finding.model_construct(
+            findings.append(build(Finding, 
                 rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=info.stage,
                 severity=rule.severity, dimension=rule.dimension,
                 message=interpolate(rule.message, values) if info.placeholders else rule.message,
@@ -202,7 +202,7 @@ class Engine:
         for rule_id in blockers:                              # unknown essentials block too
             if not any(a.rule == rule_id for a in actions):
                 info = self._info_by_id[rule_id]
-                actions.append(Action.model_construct(rule=rule_id, stage=info.stage, title=info.rule.title,
+                actions.append(build(Action, rule=rule_id, stage=info.stage, title=info.rule.title,
                                                       advice=list(info.rule.advice),
                                                       evidence={n: flat[n] for n in info.evidence if n in flat}, blocker=True))
         findings.sort(key=lambda f: (f.status == "waived", SEVERITY_ORDER[f.severity], f.rule))
@@ -211,16 +211,16 @@ class Engine:
         counts = Counter(f.severity for f in open_findings)
         everything = [o for outcomes in scored.values() for o in outcomes]
         c = facts.community
-        return Report.model_construct(
+        return build(Report, 
             schema_version=SCHEMA_VERSION,
-            community=CommunityInfo.model_construct(name=c.name, platform=c.platform, type=c.type, goal=c.goal,
+            community=build(CommunityInfo, name=c.name, platform=c.platform, type=c.type, goal=c.goal,
                                                     members=facts.size.members),
             engine=self._info,
-            summary=Summary.model_construct(score=score(everything), critical=counts["critical"], warning=counts["warning"],
+            summary=build(Summary, score=score(everything), critical=counts["critical"], warning=counts["warning"],
                                             info=counts["info"], passed=len(passed), not_evaluated=len(not_evaluated),
                                             waived=len(findings) - len(open_findings)),
             scores={d: score(o) for d, o in scored.items()},
-            stage=StageInfo.model_construct(current=current, name=STAGE_NAMES[current], declared=c.declared_stage,
+            stage=build(StageInfo, current=current, name=STAGE_NAMES[current], declared=c.declared_stage,
                                             completed=completed, blockers=blockers),
             findings=findings, actions=actions, not_evaluated=not_evaluated, passed=passed,
             questions=_questions(missing_count), problems=problems)
@@ -267,7 +267,7 @@ def _missing_facts(info: "_RuleInfo", flat: dict[str, Any]) -> list[str]:
 
 
 def _questions(missing: Counter) -> list[Question]:
-    return [Question.model_construct(fact=name, question=BY_NAME[name].question or f"What is {name}?", unlocks=n)
+    return [build(Question, fact=name, question=BY_NAME[name].question or f"What is {name}?", unlocks=n)
             for name, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])) if name in BY_NAME]
 
 

@@ -133,3 +133,28 @@ class Report(BaseModel):
     problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")
     discrepancies: list[dict[str, Any]] = Field(
         default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
+
+
+def build(cls: type[BaseModel], **values: Any) -> BaseModel:
+    """Construct a report model from values the engine already knows are valid.
+
+    Like `model_construct` without its per-call bookkeeping: the engine builds
+    tens of these per community, so this is on the hot path. Omitted fields
+    take their defaults.
+    """
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:
+        defaults = _DEFAULTS[cls] = {name: f for name, f in cls.model_fields.items() if not f.is_required()}
+    obj = cls.__new__(cls)
+    fields = set(values)
+    for name, field in defaults.items():
+        if name not in values:
+            values[name] = field.get_default(call_default_factory=True)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
