@@ -331,7 +331,7 @@ def exit_status(reports, fail_on: str, *, new_only: bool = False) -> int:
 
 @cli.group()
 def rules():
-    """The rule catalogue: list, show."""
+    """The rule catalogue: list, show, lint, test, coverage, docs."""
 
 
 def _rule_dict(rule) -> dict:
@@ -397,7 +397,7 @@ def rules_show(rule_id, fmt, rulesets):
 
 @cli.group()
 def facts():
-    """The fact vocabulary: schema."""
+    """Facts files: schema, init, questions, extract."""
 
 
 @facts.command("schema")
@@ -412,7 +412,7 @@ def _register_optional():
     """Commands that live in their own modules: each has `register(cli)`."""
     import importlib
 
-    for name in ("extract", "authoring", "reports"):
+    for name in ("extract", "authoring", "reports", "coverage_cmds"):
         try:
             module = importlib.import_module(f"shequn.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -116,7 +116,7 @@ def render(report: Report, console: Console, *, limit_questions: int = 5) -> Non
             line.append(f"  {a.rule}" + ("  blocks the stage" if a.blocker else ""), style="dim")
             console.print(line)
             for advice in a.advice:
-                console.print(Text("    → " + advice, style="green"))
+                console.print(Padding(Text("→ " + advice, style="green"), (0, 0, 0, 4)))
 
     if report.questions:
         console.print(Line(Text("Facts to collect", style="bold"), align="left"))

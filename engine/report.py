@@ -143,13 +143,14 @@ def build(cls: type[BaseModel], **values: Any) -> BaseModel:
     take their defaults.
     """
     defaults = _DEFAULTS.get(cls)
-    if defaults is None:
-        defaults = _DEFAULTS[cls] = {name: f for name, f in cls.model_fields.items() if not f.is_required()}
+    if defaults is None:     # (factory, default) per optional field; factories here take no argument
+        defaults = _DEFAULTS[cls] = {name: (f.default_factory, f.default) for name, f in cls.model_fields.items()
+                                     if not f.is_required()}
     obj = cls.__new__(cls)
     fields = set(values)
-    for name, field in defaults.items():
+    for name, (factory, default) in defaults.items():
         if name not in values:
-            values[name] = field.get_default(call_default_factory=True)
+            values[name] = factory() if factory is not None else default
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__", fields)
     object.__setattr__(obj, "__pydantic_extra__", None)
