@@ -49,7 +49,7 @@ def facts_template() -> str:
                 g, key = fact.key.split(".", 1)
                 if g != group:
                     group = g
-                    lines.append("#   " + f"{g}:".ljust(38) + f" # map of channel to share (fraction 0-1); shares that add up to 1 make unnamed channels 0")
+                    lines.append("#   " + f"{g}:".ljust(38) + " # map of channel to share (fraction 0-1); shares that add up to 1 make unnamed channels 0")
                 lines.append(row(2, key, fact))
             else:
                 group = None

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from shequn.facts.vocabulary import lookup
-
 from . import ast
 from .ast import FLIPPED, NEGATED, format_number
 from .errors import ExpressionTypeError
@@ -248,7 +246,3 @@ def undecided(node: ast.Expr) -> Cond:
     walk(node)
     return disj(tests)
 
-
-def facts_of(node: ast.Expr) -> list[str]:
-    """The vocabulary facts a condition reads (not the inferred ones)."""
-    return [n for n in ast.names(node) if lookup(n) is not None and not n.startswith("stage.")]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 import os
-import re
 from collections import Counter
 from typing import Any, Iterable, Iterator, Sequence
 

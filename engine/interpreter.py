@@ -27,7 +27,6 @@ from typing import Any, Mapping
 from shequn.facts.vocabulary import BY_NAME
 
 from . import ast
-from .ast import NEGATED
 from .compiler import divisors, isolate, substitute
 from .program import encode_value
 

@@ -8,7 +8,7 @@ the Report models.
 from __future__ import annotations
 
 import datetime as _dt
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any, Sequence
 
 from .i18n import labels

@@ -17,9 +17,8 @@ from typing import Any, Iterable
 
 from shequn.facts.loader import FactsError, Lines, read_file
 
-from . import ast
 from .interpreter import FALSE, TRUE, Step, explain as explain_tree, flat_facts, render_step
-from .probe import NOT_EVALUATED, PASSED, VIOLATED, Probe, example_facts
+from .probe import PASSED, VIOLATED, Probe, example_facts
 from .ruleset import Rule, Ruleset
 
 EXPECTED = {"trigger": VIOLATED, "no_trigger": PASSED}

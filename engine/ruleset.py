@@ -113,10 +113,6 @@ class Rule(BaseModel):
         """Vocabulary facts the condition reads (what to collect to evaluate it)."""
         return self._facts
 
-    @property
-    def after_stage_inference(self) -> bool:
-        """Rules reading `stage.current` are decided once the stage is inferred."""
-        return "stage.current" in ast.names(self._condition)
 
     @property
     def stage_action(self) -> bool:

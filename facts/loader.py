@@ -118,7 +118,7 @@ def read_document(text: str, file: str) -> tuple[Any, dict[str, int]]:
         try:
             return json.loads(stripped), Lines()
         except RecursionError:
-            raise FactsError([Problem(file, "", f"invalid JSON: nested too deeply")]) from None
+            raise FactsError([Problem(file, "", "invalid JSON: nested too deeply")]) from None
         except ValueError as exc:
             line = getattr(exc, "lineno", None)
             if not isinstance(exc, json.JSONDecodeError):

@@ -277,6 +277,11 @@ class Reader:
 READERS: list[type[Reader]] = []
 
 
+def json_object_head(head: bytes) -> bool:
+    """The file starts with a JSON object (after a BOM and white space)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
 def register(cls: type[Reader]) -> type[Reader]:
     if cls not in READERS:
         READERS.append(cls)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .base import (JOIN, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message, Reader,
+from .base import (json_object_head, JOIN, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message, Reader,
                    ijson_backend, is_question, json_error, json_header, register, text_hash)
 
 # message types that are ordinary messages; everything else (GuildMemberJoin,
@@ -27,8 +27,7 @@ class DiscordJSON(Reader):
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:
-        h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return h.startswith(b"{") and b'"guild"' in head and b'"channel"' in head
+        return json_object_head(head) and b'"guild"' in head and b'"channel"' in head
 
     def read(self, stream, ctx, label):
         hdr = json_header(stream.path, label)

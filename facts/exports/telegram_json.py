@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from .base import (JOIN, LEAVE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message, Reader,
+from .base import (json_object_head, JOIN, LEAVE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message, Reader,
                    ijson_backend, is_question, json_error, json_header, register, text_hash)
 
 _CHAT_TYPES = re.compile(
@@ -35,8 +35,7 @@ class TelegramJSON(Reader):
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:
-        h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not h.startswith(b"{") or b'"guild"' in head:
+        if not json_object_head(head) or b'"guild"' in head:
             return False
         return b'"date_unixtime"' in head or (bool(_CHAT_TYPES.search(head)) and b'"messages"' in head) \
             or (b'"personal_information"' in head and b'"chats"' in head)

@@ -2,7 +2,7 @@
 ``externalcontact/groupchat/statistic`` (``items[] {stat_time, data {...}}``)."""
 from __future__ import annotations
 
-from .base import DayStat, ExportError, Reader, ijson_backend, json_error, json_header, register
+from .base import json_object_head, DayStat, ExportError, Reader, ijson_backend, json_error, json_header, register
 
 
 @register
@@ -15,8 +15,7 @@ class WeComStats(Reader):
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:
-        h = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return h.startswith(b"{") and b'"items"' in head and (b'"stat_time"' in head or b'"errcode"' in head)
+        return json_object_head(head) and b'"items"' in head and (b'"stat_time"' in head or b'"errcode"' in head)
 
     def read(self, stream, ctx, label):
         hdr = json_header(stream.path, label, stop_key="items")
