@@ -143,7 +143,7 @@ def register(cli: click.Group) -> None:
         shequn rules lint rulesets/mine.yaml
         shequn rules lint rulesets/ --sources ../shared/seeds
         """
-        from shequn.lint import SourcesError, lint
+        from shequn.authoring.lint import SourcesError, lint
 
         _existing(paths)
         try:
@@ -170,8 +170,8 @@ def register(cli: click.Group) -> None:
         A `trigger` example must make its rule violated, a `no_trigger` example must make it pass.
         Failures are printed with the explanation. Exit 1 when an example fails.
         """
-        from shequn.rule_tests import run_examples
-        from shequn.ruleset import load_rulesets
+        from shequn.authoring.examples import run_examples
+        from shequn.rules.ruleset import load_rulesets
         from shequn.rulesets import builtin_paths
 
         _existing(paths)

@@ -13,7 +13,7 @@ import click
 
 def _builtin_rulesets():
     from shequn.rulesets import builtin_paths
-    from shequn.ruleset import load_rulesets
+    from shequn.rules.ruleset import load_rulesets
 
     return load_rulesets(builtin_paths())
 
@@ -38,7 +38,7 @@ def register(cli: click.Group) -> None:
         shequn rules coverage -o docs/coverage.md
         shequn rules coverage --format json
         """
-        from shequn.coverage import coverage_map, render_markdown
+        from shequn.authoring.coverage import coverage_map, render_markdown
 
         data = coverage_map(r for rs in _builtin_rulesets() for r in rs.rules)
         if fmt == "json":
@@ -63,7 +63,7 @@ def register(cli: click.Group) -> None:
         \b
         shequn rules docs                  # docs/rules/
         """
-        from shequn.coverage import is_generated, rules_docs
+        from shequn.authoring.coverage import is_generated, rules_docs
 
         files = rules_docs(_builtin_rulesets())
         folder = Path(out_dir)

@@ -58,7 +58,7 @@ def handle_errors(func):
 
 
 def make_engine(rulesets=(), select=(), ignore=()):
-    from shequn.evaluator import Engine
+    from shequn.diagnose.engine import Engine
     return Engine(list(rulesets), select=_split(select), ignore=_split(ignore))
 
 
@@ -139,7 +139,7 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     explained = explain_all(engine, reports) if explain else None
     reports = [(p, r) for p, r, _ in reports]
     if baselines is not None:
-        from shequn.diff import baseline_for, mark_baseline
+        from shequn.report.diff import baseline_for, mark_baseline
         reports = [(p, mark_baseline(r, baseline_for(r, baselines))) for p, r in reports]
     plain = [r for _, r in reports]
     if fmt in ("json", "jsonl"):
@@ -213,7 +213,7 @@ def evaluate_with_exports(engine, paths, exports):
 
 def explain_all(engine, evaluated):
     """For --explain: each report's findings broken into their parts (engine/explain.py)."""
-    from shequn.explain import explain_report
+    from shequn.diagnose.explain import explain_report
 
     return [explain_report(engine, facts, report) for _, report, facts in evaluated]
 
@@ -251,7 +251,7 @@ def evaluate_paths(engine, paths):
 
 
 def _load_baseline(path):
-    from shequn.diff import load_reports
+    from shequn.report.diff import load_reports
 
     if not Path(path).is_file():
         raise BadInput(f"{path}: no such baseline file")
@@ -261,7 +261,7 @@ def _load_baseline(path):
 def _translated(reports, lang, engine):
     if lang == "en":
         return reports
-    from shequn.i18n import rule_translations, translate_report
+    from shequn.report.i18n import rule_translations, translate_report
 
     translations = rule_translations(engine.rules, lang)
     return [translate_report(r, translations) for r in reports]
@@ -270,12 +270,12 @@ def _translated(reports, lang, engine):
 def render_document(reports, fmt, lang="en", *, portfolio=False) -> str:
     """Markdown or HTML: one report's page, or the portfolio overview with each community's section."""
     if portfolio:
-        from shequn import portfolio as pf
+        from shequn.report import portfolio as pf
         return (pf.render_html if fmt == "html" else pf.render_markdown)(reports, lang=lang)
     if fmt == "html":
-        from shequn.render_html import render
+        from shequn.report.html import render
     else:
-        from shequn.render_markdown import render
+        from shequn.report.markdown import render
     return render(reports[0], lang=lang)
 
 
@@ -298,7 +298,7 @@ def render_text(reports, output, explained=None):
     from rich.console import Console
     from rich.text import Text
 
-    from shequn.render_text import render
+    from shequn.report.text import render
 
     if output:
         console = Console(record=True, file=open(os.devnull, "w"), width=100, color_system=None)
@@ -309,7 +309,7 @@ def render_text(reports, output, explained=None):
             console.print()
         render(report, console)
         if explained and explained[i]:
-            from shequn.explain import render_report_explanations
+            from shequn.diagnose.explain import render_report_explanations
             console.print(Text("Why, part by part", style="bold"))
             console.print(Text(render_report_explanations(explained[i])))
     return console.export_text() if output else None
@@ -379,7 +379,7 @@ def rules_show(rule_id, fmt, rulesets):
     """One rule's page: what it checks, why, what to do, condition, examples."""
     import difflib
 
-    from shequn.rule_page import rule_page
+    from shequn.authoring.rule_page import rule_page
 
     engine = make_engine(rulesets)
     by_id = {r.id: r for r in engine.rules}

@@ -11,7 +11,7 @@ from shequn.cli.main import BadInput, handle_errors, make_engine, problems_of, w
 
 
 def _report(path: str, engine_factory):
-    from shequn.diff import is_report_file, load_reports
+    from shequn.report.diff import is_report_file, load_reports
     from shequn.facts.loader import FactsError, load_facts
 
     if is_report_file(path):
@@ -43,8 +43,8 @@ def diff(old, new, fmt, output, lang, rulesets, select, ignore):
     shequn diff acme-2024-05.json acme-2024-06.json
     shequn diff acme-may.yaml acme-june.yaml --format html -o changes.html
     """
-    from shequn import diff as d
-    from shequn.i18n import rule_translations, translate_report
+    from shequn.report import diff as d
+    from shequn.report.i18n import rule_translations, translate_report
 
     engines = []
 

@@ -4,22 +4,47 @@ expert articles on community operations.
     import shequn
     engine = shequn.Engine()
     report = engine.evaluate(shequn.load_facts("acme.yaml"))
-"""
-from .errors import RuleError, RulesetErrors, ShequnError
-from .facts_api import Facts, FactsError, extract_facts, load_facts
 
-__version__ = "0.1.0"
+The package is in layers (docs/architecture.md): `lang` (the condition
+language), `rules` (rules as data), `durable` (the only code that talks to
+durable_rules), `report` (the report model and its renderers), `diagnose`
+(the Engine), `authoring` (lint, examples, coverage) and `facts`.
+"""
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+from typing import TYPE_CHECKING, Any
+
+from shequn.errors import RuleError, RulesetErrors, ShequnError
+from shequn.facts import Facts, FactsError, load_facts
+
+try:
+    __version__ = _metadata.version("shequn")
+except _metadata.PackageNotFoundError:          # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+if TYPE_CHECKING:
+    from shequn.diagnose.engine import Engine
+    from shequn.facts.exports import extract_facts
+    from shequn.report.model import Report
 
 __all__ = ["Engine", "Facts", "FactsError", "Report", "RuleError", "RulesetErrors", "ShequnError", "extract_facts",
            "load_facts", "__version__"]
 
+# Engine, Report and extract_facts pull in durable_rules, the rulesets or the
+# export readers: load them on first use so `import shequn` stays cheap.
+_LAZY = {"Engine": "shequn.diagnose.engine", "Report": "shequn.report.model", "extract_facts": "shequn.facts.exports"}
 
-def __getattr__(name):
-    # Engine and Report import the rulesets and durable_rules: load them on first use
-    if name == "Engine":
-        from .evaluator import Engine
-        return Engine
-    if name == "Report":
-        from .report import Report
-        return Report
-    raise AttributeError(f"module 'shequn' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shequn' has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -21,7 +21,7 @@ from typing import Any
 
 from shequn.facts.loader import FactsError, read_file
 
-from .errors import ShequnError
+from shequn.errors import ShequnError
 
 KEYS = ("rulesets", "select", "ignore", "fail_on", "format")
 FAIL_ON = ("critical", "warning", "info", "never")

@@ -18,8 +18,8 @@ from shequn.cli.main import cli  # noqa: E402
 @pytest.fixture(autouse=True)
 def only_test_rules(monkeypatch):
     """Only the report tests' ruleset: these tests are about output, not the built-in rules."""
-    import shequn.evaluator
-    monkeypatch.setattr(shequn.evaluator, "builtin_paths", lambda: [])
+    import shequn.diagnose.engine
+    monkeypatch.setattr(shequn.diagnose.engine, "builtin_paths", lambda: [])
 
 
 @pytest.fixture

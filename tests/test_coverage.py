@@ -6,10 +6,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from shequn.coverage import (coverage_map, fold, is_generated, load_passages, passages_path, quotes_not_found,
+from shequn.authoring.coverage import (coverage_map, fold, is_generated, load_passages, passages_path, quotes_not_found,
                              render_markdown, rules_docs)
-from shequn.documents import DOCUMENTS
-from shequn.ruleset import expand_paths, load_rulesets
+from shequn.rules.documents import DOCUMENTS
+from shequn.rules.ruleset import expand_paths, load_rulesets
 from shequn.rulesets import builtin_paths
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -109,7 +109,7 @@ def test_rules_citing_a_document_are_listed_under_its_passages(data):
 
 
 def test_every_number_a_passage_gives_is_in_a_condition_of_its_rules(rules, data):
-    from shequn.coverage import condition_numbers
+    from shequn.authoring.coverage import condition_numbers
 
     by_id = {r.id: r for r in rules}
     for d in data["documents"]:

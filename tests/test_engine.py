@@ -7,7 +7,7 @@ import pytest
 import durable_rules_engine
 
 from shequn.errors import RulesetErrors
-from shequn.evaluator import Engine
+from shequn.diagnose.engine import Engine
 from shequn.facts import FactsError
 
 MINI = pathlib.Path(__file__).parent / "data" / "mini.yaml"

@@ -10,14 +10,14 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from shequn import ast
+from shequn.lang import ast
 from shequn.facts.loader import FactsError, load_facts, validate_facts
 from shequn.facts.vocabulary import BY_NAME
-from shequn.interpreter import evaluate, explain, outcome, render_step
-from shequn.parser import parse
-from shequn.probe import NOT_EVALUATED, PASSED, VIOLATED
-from shequn.probe import Probe
-from shequn.ruleset import load_ruleset, load_rulesets
+from shequn.lang.interpreter import evaluate, explain, outcome, render_step
+from shequn.lang.parser import parse
+from shequn.durable.probe import NOT_EVALUATED, PASSED, VIOLATED
+from shequn.durable.probe import Probe
+from shequn.rules.ruleset import load_ruleset, load_rulesets
 from shequn.rulesets import builtin_paths
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -245,7 +245,7 @@ EXAMPLES = sorted((ROOT / "facts" / "examples").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_explain_agrees_with_check_on_example_communities(engine, path):
-    from shequn.explain import report_status
+    from shequn.diagnose.explain import report_status
 
     facts = load_facts(path)
     report = engine.evaluate(facts)
@@ -259,7 +259,7 @@ def test_explain_agrees_with_check_on_example_communities(engine, path):
                                                                  HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_explain_agrees_with_check_on_generated_communities(engine, data):
-    from shequn.explain import explain_rule, report_status
+    from shequn.diagnose.explain import explain_rule, report_status
 
     rules = engine.rules
     node = ast.And(tuple(r.condition for r in rules))
@@ -281,7 +281,7 @@ def test_explain_unknown_rule_raises_keyerror(engine):
 
 
 def test_explain_report_covers_findings_and_unevaluated(engine):
-    from shequn.explain import explain_report, render_report_explanations
+    from shequn.diagnose.explain import explain_report, render_report_explanations
 
     facts = load_facts(EXAMPLES[0])
     report = engine.evaluate(facts)

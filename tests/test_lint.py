@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from shequn.lint import analyse, fold, lint, load_sources, source_files, SourcesError
-from shequn.parser import parse
+from shequn.authoring.lint import analyse, fold, lint, load_sources, source_files, SourcesError
+from shequn.lang.parser import parse
 from shequn.rulesets import builtin_paths
 
 import pathlib

@@ -1,9 +1,9 @@
 """The condition language: parsing, printing back, and hostile input."""
 import pytest
 
-from shequn import ast
+from shequn.lang import ast
 from shequn.errors import ExpressionSyntaxError
-from shequn.parser import parse
+from shequn.lang.parser import parse
 
 
 @pytest.mark.parametrize("text", [
@@ -74,7 +74,7 @@ def test_hostile_expressions_are_syntax_errors(text):
 def test_dunder_names_are_only_unknown_facts():
     """Attribute-looking names are plain fact names: the checker rejects them, nothing runs."""
     from shequn.errors import UnknownFactError
-    from shequn.types import check
+    from shequn.lang.types import check
 
     node = parse("size.members.__class__")
     assert node == ast.Name("size.members.__class__")

@@ -8,13 +8,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
 from test_render_support import HOSTILE, Page, assert_self_contained, facts, hostile, rengine, ruleset_path  # noqa: F401
 
-from shequn.render_html import render
+from shequn.report.html import render
 
 
 def _page(rengine, data=None, lang="en"):
     report = rengine.evaluate(data or facts())
     if lang != "en":
-        from shequn.i18n import translate_for
+        from shequn.report.i18n import translate_for
         report = translate_for(report, lang, rengine)
     html = render(report, lang=lang, generated=dt.date(2024, 6, 1))
     return report, html, Page(html)

@@ -9,13 +9,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
 from test_render_support import facts, hostile, rengine, ruleset_path  # noqa: E402,F401
 
-from shequn.render_markdown import md_escape, render  # noqa: E402
+from shequn.report.markdown import md_escape, render  # noqa: E402
 
 
 def _md(rengine, data=None, lang="en"):
     report = rengine.evaluate(data or facts())
     if lang != "en":
-        from shequn.i18n import translate_for
+        from shequn.report.i18n import translate_for
         report = translate_for(report, lang, rengine)
     return report, render(report, lang=lang, generated=dt.date(2024, 6, 1))
 

@@ -137,7 +137,7 @@ def ruleset_path(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def rengine(ruleset_path):
-    from shequn.evaluator import Engine
+    from shequn.diagnose.engine import Engine
     return Engine([ruleset_path], builtin=False)
 
 
@@ -209,7 +209,7 @@ def assert_self_contained(html: str) -> None:
 # --- tests of the labels ---------------------------------------------------------
 
 def test_every_label_has_a_chinese_text():
-    from shequn.i18n import DIMENSION_NAMES, LABELS, STAGE_NAMES_I18N
+    from shequn.report.i18n import DIMENSION_NAMES, LABELS, STAGE_NAMES_I18N
 
     assert set(LABELS["zh"]) == set(LABELS["en"])
     assert set(DIMENSION_NAMES["zh"]) == set(DIMENSION_NAMES["en"])
@@ -224,7 +224,7 @@ def _fields(text):
 
 
 def test_labels_reject_an_unknown_language():
-    from shequn.i18n import labels
+    from shequn.report.i18n import labels
 
     with pytest.raises(ValueError):
         labels("fr")
@@ -235,7 +235,7 @@ def test_labels_reject_an_unknown_language():
 
 
 def test_translate_report_uses_zh_text_and_fills_placeholders(rengine):
-    from shequn.i18n import rule_translations, translate_report
+    from shequn.report.i18n import rule_translations, translate_report
 
     report = rengine.evaluate(facts())
     translated = translate_report(report, rule_translations(rengine.rules, "zh"))

@@ -1,8 +1,8 @@
 """Every built-in rule carries examples that must and must not trigger it; run them all."""
 import pytest
 
-from shequn.probe import NOT_EVALUATED, PASSED, VIOLATED, Probe
-from shequn.ruleset import load_rulesets
+from shequn.durable.probe import NOT_EVALUATED, PASSED, VIOLATED, Probe
+from shequn.rules.ruleset import load_rulesets
 from shequn.rulesets import builtin_paths
 
 RULES = [r for rs in load_rulesets(builtin_paths()) for r in rs.rules]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import yaml
 
-from shequn.probe import PASSED, VIOLATED
-from shequn.probe import Probe
-from shequn.rule_tests import run_examples
-from shequn.ruleset import load_ruleset, load_rulesets
+from shequn.durable.probe import PASSED, VIOLATED
+from shequn.durable.probe import Probe
+from shequn.authoring.examples import run_examples
+from shequn.rules.ruleset import load_ruleset, load_rulesets
 from shequn.rulesets import builtin_paths
 
 

@@ -2,8 +2,8 @@
 import pytest
 
 from shequn.errors import ExpressionTypeError, UnknownFactError
-from shequn.parser import parse
-from shequn.types import check
+from shequn.lang.parser import parse
+from shequn.lang.types import check
 
 
 @pytest.mark.parametrize("text", [

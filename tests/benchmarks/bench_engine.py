@@ -17,7 +17,7 @@ import sys
 import time
 
 import shequn
-from shequn import ast
+from shequn.lang import ast
 from shequn.facts.model import Facts
 from shequn.facts.vocabulary import FACTS
 

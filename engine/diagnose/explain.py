@@ -19,7 +19,7 @@ from typing import Any
 
 from shequn.facts.loader import validate_facts
 
-from .interpreter import FALSE, TRUE, Step, explain as explain_tree, render_step
+from shequn.lang.interpreter import FALSE, TRUE, Step, explain as explain_tree, render_step
 
 VIOLATED, PASSED, NOT_EVALUATED, NOT_APPLICABLE, WAIVED = "violated", "passed", "not_evaluated", "not_applicable", "waived"
 
@@ -116,7 +116,7 @@ def explain_report(engine, facts, report=None) -> dict[str, dict[str, Any]]:
 
 def render_report_explanations(explanations: dict[str, dict[str, Any]]) -> str:
     """Plain text of `explain_report`, to print after a text report."""
-    from .interpreter import Step as _Step
+    from shequn.lang.interpreter import Step as _Step
 
     def rebuild(d: dict) -> _Step:
         return _Step(d["text"], d["kind"], d["outcome"], 0, d.get("values", {}), d.get("missing", []),

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from . import ast
-from .ast import FLIPPED, NEGATED, format_number
-from .errors import ExpressionTypeError
+from shequn.errors import ExpressionTypeError
+from shequn.lang import ast
+from shequn.lang.ast import FLIPPED, NEGATED
+from shequn.lang.rewrite import canonical_number, divisors, fold_constants, isolate
 
 Cond = Union[dict, bool]          # a durable condition, or a constant after folding
 
@@ -54,47 +55,13 @@ def disj(items) -> Cond:
     return flat[0] if len(flat) == 1 else {"$or": flat}
 
 
-def substitute(node: ast.Expr, values: dict[str, Any]) -> ast.Expr:
-    """Replace names by literal values (used for the inferred `stage.current`)."""
-    if isinstance(node, ast.Name) and node.name in values:
-        return ast.Literal(values[node.name], pos=node.pos)
-    if isinstance(node, (ast.And, ast.Or)):
-        return type(node)(tuple(substitute(i, values) for i in node.items), pos=node.pos)
-    if isinstance(node, (ast.Not, ast.Neg)):
-        return type(node)(substitute(node.operand, values), pos=node.pos)
-    if isinstance(node, (ast.Compare, ast.Arith)):
-        return type(node)(node.op, substitute(node.left, values), substitute(node.right, values), pos=node.pos)
-    if isinstance(node, ast.In):
-        return ast.In(substitute(node.item, values), substitute(node.container, values), node.negated, pos=node.pos)
-    return node
-
-
 # --- values ----------------------------------------------------------------
-
-def _number(value):
-    return float(format_number(value)) if isinstance(value, float) else value
-
-
-def fold(node: ast.Expr) -> ast.Expr:
-    """Compute arithmetic on numbers alone (`30 / 3` -> 10) before durable sees it."""
-    if isinstance(node, ast.Neg):
-        inner = fold(node.operand)
-        return ast.Literal(-inner.value, pos=node.pos) if isinstance(inner, ast.Literal) else ast.Neg(inner, pos=node.pos)
-    if isinstance(node, ast.Arith):
-        left, right = fold(node.left), fold(node.right)
-        if isinstance(left, ast.Literal) and isinstance(right, ast.Literal):
-            a, b = left.value, right.value
-            value = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[node.op]()
-            return ast.Literal(value, pos=node.pos)
-        return ast.Arith(node.op, left, right, pos=node.pos)
-    return node
-
 
 def value_json(node: ast.Expr) -> Any:
     """The right-hand side of a durable comparison."""
-    node = fold(node)
+    node = fold_constants(node)
     if isinstance(node, ast.Literal):
-        return _number(node.value) if not isinstance(node.value, (bool, str)) else node.value
+        return canonical_number(node.value) if not isinstance(node.value, (bool, str)) else node.value
     if isinstance(node, ast.Name):
         return {"$m": node.name}
     if isinstance(node, ast.Neg):
@@ -108,55 +75,6 @@ def _operand(node: ast.Expr) -> Any:
     """An arithmetic operand; numbers as doubles so durable never divides integers."""
     value = value_json(node)
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _is_name(node) -> bool:
-    return isinstance(node, ast.Name)
-
-
-def isolate(op: str, left: ast.Expr, right: ast.Expr) -> tuple[str, str, ast.Expr]:
-    """Rewrite `left op right` as `fact op expression` (durable needs a property on the left)."""
-    if _is_name(left):
-        return left.name, op, right
-    if _is_name(right):
-        return right.name, FLIPPED[op], left
-    if isinstance(right, (ast.Arith, ast.Neg)) and not isinstance(left, (ast.Arith, ast.Neg)):
-        return isolate(FLIPPED[op], right, left)
-    if isinstance(left, ast.Neg):
-        return isolate(FLIPPED[op], left.operand, ast.Neg(right, pos=right.pos))
-    if isinstance(left, ast.Arith):
-        a, b, pos = left.left, left.right, left.pos
-        has_name = lambda n: bool(ast.names(n))
-        if left.op == "+":
-            keep, other = (a, b) if has_name(a) else (b, a)
-            return isolate(op, keep, ast.Arith("-", right, other, pos=pos))
-        if left.op == "-":
-            if has_name(a):
-                return isolate(op, a, ast.Arith("+", right, b, pos=pos))
-            return isolate(FLIPPED[op], b, ast.Arith("-", a, right, pos=pos))
-        if left.op == "/" and has_name(a):
-            if isinstance(b, ast.Literal) and b.value < 0:
-                op = FLIPPED[op]
-            return isolate(op, a, ast.Arith("*", right, b, pos=pos))   # divisors are facts >= 0 (guarded != 0) or literals
-        if left.op == "*":
-            lit, keep = (a, b) if isinstance(a, ast.Literal) else (b, a)
-            if isinstance(lit, ast.Literal):
-                return isolate(FLIPPED[op] if lit.value < 0 else op, keep, ast.Arith("/", right, lit, pos=pos))
-    raise ExpressionTypeError(f"cannot compile '{left} {op} {right}'; put a fact alone on one side", column=left.pos)
-
-
-def divisors(node: ast.Expr) -> list[str]:
-    """Facts used as divisors: a zero makes the comparison unknown."""
-    out: list[str] = []
-
-    def walk(n):
-        if isinstance(n, ast.Arith) and n.op == "/" and isinstance(n.right, ast.Name):
-            out.append(n.right.name)
-        for c in ast.children(n):
-            walk(c)
-
-    walk(node)
-    return out
 
 
 def _property(name: str, value: Any = None) -> str:

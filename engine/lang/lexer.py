@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ExpressionSyntaxError
+from shequn.errors import ExpressionSyntaxError
 
 MAX_LENGTH = 4000
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from .i18n import labels
-from .report import Report
+from shequn.report.i18n import labels
+from shequn.report.model import Report
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
@@ -33,7 +33,7 @@ def md_cell(value) -> str:
 
 def render(report: Report, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
     """One report as Markdown."""
-    from .render_html import _today, environment, report_view
+    from shequn.report.html import _today, environment, report_view
 
     env = environment("markdown")
     view = report_view(report, lang)

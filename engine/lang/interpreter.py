@@ -26,9 +26,9 @@ from typing import Any, Mapping
 
 from shequn.facts.vocabulary import BY_NAME
 
-from . import ast
-from .compiler import divisors, isolate, substitute
-from .program import encode_value
+from shequn.lang import ast
+from shequn.lang.rewrite import divisors, isolate, substitute
+from shequn.lang.rewrite import encode_value
 
 TRUE, FALSE, UNKNOWN = "true", "false", "unknown"
 

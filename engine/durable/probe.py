@@ -13,11 +13,11 @@ from typing import Any
 
 from shequn.facts.loader import validate_facts
 
-from . import ast
-from .compiler import substitute
-from .matcher import Matcher
-from .program import _Builder, _outcome_rules, decided, encode_facts
-from .ruleset import Rule
+from shequn.lang import ast
+from shequn.lang.rewrite import substitute
+from shequn.durable.matcher import Matcher
+from shequn.durable.program import _Builder, _outcome_rules, decided, encode_facts
+from shequn.rules.ruleset import Rule
 
 VIOLATED, PASSED, NOT_EVALUATED = "violated", "passed", "not_evaluated"
 

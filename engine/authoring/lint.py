@@ -30,10 +30,10 @@ from typing import Any, Callable, Iterable
 from shequn.facts.loader import FactsError, Lines, read_file
 from shequn.facts.vocabulary import lookup
 
-from . import ast
-from .documents import DOCUMENTS
-from .errors import ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors, UnknownFactError
-from .ruleset import Rule, Ruleset, _located, _load_one, expand_paths, load_rulesets
+from shequn.lang import ast
+from shequn.rules.documents import DOCUMENTS
+from shequn.errors import ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors, UnknownFactError
+from shequn.rules.ruleset import Rule, Ruleset, _located, _load_one, expand_paths, load_rulesets
 
 # The seed files' names, for a --sources folder without a README table (as /work/shared/tools/check_quotes.py)
 KNOWN_FILES = {
@@ -251,7 +251,7 @@ def _check_quotes(rule: Rule, lines: Lines, prefix: str, texts: dict[str, str]) 
 # --- examples ----------------------------------------------------------------
 
 def _check_examples(rule: Rule, lines: Lines, prefix: str) -> list[Problem]:
-    from .rule_tests import run_examples
+    from shequn.authoring.examples import run_examples
 
     out = []
     for which in ("trigger", "no_trigger"):

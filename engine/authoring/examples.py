@@ -17,9 +17,9 @@ from typing import Any, Iterable
 
 from shequn.facts.loader import FactsError, Lines, read_file
 
-from .interpreter import FALSE, TRUE, Step, explain as explain_tree, flat_facts, render_step
-from .probe import PASSED, VIOLATED, Probe, example_facts
-from .ruleset import Rule, Ruleset
+from shequn.lang.interpreter import FALSE, TRUE, Step, explain as explain_tree, flat_facts, render_step
+from shequn.durable.probe import PASSED, VIOLATED, Probe, example_facts
+from shequn.rules.ruleset import Rule, Ruleset
 
 EXPECTED = {"trigger": VIOLATED, "no_trigger": PASSED}
 INVALID = "invalid"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import yaml
 
-from .documents import DOCUMENTS
-from .ruleset import Rule
+from shequn.rules.documents import DOCUMENTS
+from shequn.rules.ruleset import Rule
 
 
 def _yaml(data) -> str:

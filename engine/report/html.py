@@ -13,10 +13,10 @@ from typing import Any, Iterable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .documents import DOCUMENTS
-from .evaluator import format_value
-from .i18n import Labels, labels
-from .report import Report
+from shequn.rules.documents import DOCUMENTS
+from shequn.diagnose.engine import format_value
+from shequn.report.i18n import Labels, labels
+from shequn.report.model import Report
 
 SEVERITIES = ("critical", "warning", "info")
 
@@ -106,11 +106,11 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
 def environment(kind: str = "html") -> Environment:
     """The Jinja2 environment: autoescaped for HTML, Markdown-escaping `md` filter for Markdown."""
     if kind == "html":
-        env = Environment(loader=PackageLoader("shequn", "templates"), autoescape=select_autoescape(default=True),
+        env = Environment(loader=PackageLoader("shequn.report", "templates"), autoescape=select_autoescape(default=True),
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     else:
-        from .render_markdown import md_escape, md_cell
-        env = Environment(loader=PackageLoader("shequn", "templates"), autoescape=False,
+        from shequn.report.markdown import md_escape, md_cell
+        env = Environment(loader=PackageLoader("shequn.report", "templates"), autoescape=False,
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["md"] = md_escape
         env.filters["cell"] = md_cell
@@ -134,5 +134,5 @@ def render(report: Report, *, lang: str = "en", generated: _dt.date | str | None
 
 def render_many(reports: Iterable[Report], **kwargs) -> str:
     """Several reports as one page: the portfolio overview with each community's section."""
-    from .portfolio import render_html
+    from shequn.report.portfolio import render_html
     return render_html(list(reports), **kwargs)

@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from shequn.facts.loader import FactsError, Lines, read_file
 from shequn.facts.vocabulary import lookup
 
-from . import ast
-from .documents import DOCUMENTS
-from .errors import RuleError, RulesetError, RulesetErrors
-from .compiler import divisors
-from .parser import parse
-from .types import check, suggestion
+from shequn.lang import ast
+from shequn.rules.documents import DOCUMENTS
+from shequn.errors import RuleError, RulesetError, RulesetErrors
+from shequn.lang.rewrite import divisors
+from shequn.lang.parser import parse
+from shequn.lang.types import check, suggestion
 
 Kind = Literal["minefield", "practice", "stage"]
 Severity = Literal["critical", "warning", "info"]

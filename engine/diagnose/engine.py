@@ -20,14 +20,14 @@ from shequn.facts.model import Facts
 from shequn.facts.vocabulary import BY_NAME
 from shequn.rulesets import builtin_paths
 
-from . import __version__
-from .matcher import Matcher
-from .program import Outcome, Program, compile_program, encode_facts, marker_json
-from .report import (SCHEMA_VERSION, STAGE_NAMES, build, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
+from shequn import __version__
+from shequn.durable.matcher import Matcher
+from shequn.durable.program import Outcome, Program, compile_program, encode_facts, marker_json
+from shequn.report.model import (SCHEMA_VERSION, STAGE_NAMES, build, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
                      RulesetInfo, SourceRef, StageInfo, Summary)
-from .ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
-from .scoring import score
-from .ruleset import DIMENSIONS
+from shequn.rules.ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
+from shequn.diagnose.scoring import score
+from shequn.rules.ruleset import DIMENSIONS
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
@@ -103,7 +103,7 @@ class Engine:
 
     def explain(self, facts: Facts | dict, rule_id: str):
         """Why `rule_id` fired or not on these facts, part by part (engine/explain.py)."""
-        from .explain import explain_rule
+        from shequn.diagnose.explain import explain_rule
         return explain_rule(self, facts, rule_id)
 
     # -- evaluation ----------------------------------------------------------

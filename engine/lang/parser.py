@@ -12,9 +12,9 @@
 """
 from __future__ import annotations
 
-from . import ast
-from .errors import ExpressionSyntaxError
-from .lexer import Token, tokenize
+from shequn.lang import ast
+from shequn.errors import ExpressionSyntaxError
+from shequn.lang.lexer import Token, tokenize
 
 MAX_DEPTH = 40
 

@@ -11,9 +11,9 @@ import datetime as _dt
 from collections import Counter
 from typing import Any, Sequence
 
-from .i18n import labels
-from .render_html import _today, environment, report_view, score_class
-from .report import Report
+from shequn.report.i18n import labels
+from shequn.report.html import _today, environment, report_view, score_class
+from shequn.report.model import Report
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 

@@ -13,8 +13,8 @@ from rich.rule import Rule as Line
 from rich.table import Table
 from rich.text import Text
 
-from .evaluator import format_value
-from .report import STAGE_NAMES, Report
+from shequn.diagnose.engine import format_value
+from shequn.report.model import STAGE_NAMES, Report
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from shequn.facts.vocabulary import BY_NAME, INFERRED, NUMERIC_KINDS, Fact, lookup
 
-from . import ast
-from .errors import ExpressionTypeError, UnknownFactError
+from shequn.lang import ast
+from shequn.errors import ExpressionTypeError, UnknownFactError
 
 ALL_NAMES = sorted(set(BY_NAME) | set(INFERRED))
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from .report import Finding, Report
+from shequn.report.model import Finding, Report
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
@@ -151,8 +151,8 @@ def is_report_file(path: str | Path) -> bool:
 # --- rendering -----------------------------------------------------------------
 
 def _view(d: AuditDiff, lang: str) -> dict[str, Any]:
-    from .i18n import labels
-    from .render_html import _finding_view, score_class
+    from shequn.report.i18n import labels
+    from shequn.report.html import _finding_view, score_class
 
     t = labels(lang)
     key = {"up": "stage_up", "down": "stage_down", "same": "stage_same"}[d.stage.movement]
@@ -181,7 +181,7 @@ def _view(d: AuditDiff, lang: str) -> dict[str, Any]:
 
 def render_text(d: AuditDiff, *, lang: str = "en") -> str:
     """Plain text, for the terminal and for pipes."""
-    from .i18n import labels
+    from shequn.report.i18n import labels
 
     t = labels(lang)
     v = _view(d, lang)
@@ -206,16 +206,16 @@ def render_text(d: AuditDiff, *, lang: str = "en") -> str:
 
 
 def render_markdown(d: AuditDiff, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
-    from .i18n import labels
-    from .render_html import _today, environment
+    from shequn.report.i18n import labels
+    from shequn.report.html import _today, environment
 
     return environment("markdown").get_template("diff.md.j2").render(t=labels(lang), lang=lang, d=_view(d, lang),
                                                                     generated=_today(generated))
 
 
 def render_html(d: AuditDiff, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
-    from .i18n import labels
-    from .render_html import _today, environment
+    from shequn.report.i18n import labels
+    from shequn.report.html import _today, environment
 
     return environment("html").get_template("diff.html.j2").render(t=labels(lang), lang=lang, d=_view(d, lang),
                                                                   generated=_today(generated))

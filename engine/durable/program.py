@@ -25,10 +25,11 @@ from typing import Any
 
 from shequn.facts.vocabulary import BY_NAME
 
-from . import ast
-from .compiler import Cond, compile_condition, conj, disj, substitute, undecided
-from .ast import format_number
-from .ruleset import Rule
+from shequn.lang import ast
+from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
+from shequn.lang.rewrite import encode_value, substitute
+from shequn.lang.ast import format_number
+from shequn.rules.ruleset import Rule
 
 STAGES = (1, 2, 3, 4, 5)
 SEEN = "seen"
@@ -142,20 +143,6 @@ def compile_program(rules: list[Rule]) -> Program:
 
 
 # --- facts as durable sees them -------------------------------------------
-
-_CONTROL = dict.fromkeys(range(32), " ")
-
-
-def encode_value(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (int, float)):
-        text = format_number(float(value))
-        return text if "." in text else text + ".0"      # a double: durable divides integers as integers
-    return json.dumps(str(value).translate(_CONTROL), ensure_ascii=False)
-
 
 _KEYS = {f.name: json.dumps(f.name) + ":" for f in BY_NAME.values()}
 _LISTS = {f.name: f.values for f in BY_NAME.values() if f.kind == "enumlist"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .report import Report
+from shequn.report.model import Report
 
 LANGS = ("en", "zh")
 
@@ -260,8 +260,8 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     """
     if not translations:
         return report
-    from .evaluator import interpolate
-    from .ruleset import PLACEHOLDER
+    from shequn.diagnose.engine import interpolate
+    from shequn.rules.ruleset import PLACEHOLDER
 
     def message(text: str | None, evidence: dict, fallback: str) -> str:
         if not text:
@@ -306,7 +306,7 @@ def _default_engine():
     global _ENGINE
     if _ENGINE is None:
         try:
-            from .evaluator import Engine
+            from shequn.diagnose.engine import Engine
             _ENGINE = Engine()
         except Exception:                         # noqa: BLE001 - translations are optional
             return None

@@ -1,0 +1,4 @@
+"""`python -m shequn …` runs the command line."""
+from shequn.cli.main import main
+
+main()
