@@ -214,6 +214,8 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(f.section for f in FACTS))
 # Inferred by the engine during evaluation, usable in rule conditions.
 INFERRED: dict[str, Fact] = {
     "stage.current": _f("stage.current", "stage", "the stage the community has really reached, inferred from the stage gates", ""),
+    "stage.at_most": _f("stage.at_most", "stage", "the highest stage the community can be at: the first stage with a violated "
+                        "essential (5 when none is); above stage.current while essentials are unknown", ""),
 }
 
 

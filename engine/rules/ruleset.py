@@ -48,6 +48,7 @@ class Examples(BaseModel):
     model_config = _STRICT
     trigger: list[dict[str, Any]] = Field(default_factory=list)
     no_trigger: list[dict[str, Any]] = Field(default_factory=list)
+    not_applicable: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Translation(BaseModel):
@@ -70,6 +71,8 @@ class Rule(BaseModel):
     minefield: Optional[int] = Field(None, ge=1, le=9)
     stage: Optional[int] = Field(None, ge=1, le=5)
     gate: bool = Field(False, description="an essential of its stage: the stage is complete only when this rule passes")
+    applies: Optional[str] = Field(None, min_length=1, description="to which communities the rule speaks: a condition in "
+                                   "the language of `when`; where it is false the rule is not applicable")
     when: str = Field(min_length=1)
     message: str = Field(min_length=1, max_length=2000)
     advice: list[str] = Field(min_length=1)
@@ -83,13 +86,17 @@ class Rule(BaseModel):
     line: int = 0
 
     _condition: ast.Expr = PrivateAttr()
+    _applicability: Optional[ast.Expr] = PrivateAttr(default=None)
     _facts: tuple[str, ...] = PrivateAttr(default=())
+    _applies_facts: tuple[str, ...] = PrivateAttr(default=())
     _divisors: tuple[str, ...] = PrivateAttr(default=())
 
-    def set_condition(self, node: ast.Expr) -> None:
-        """Attach the parsed, checked condition (done once, when the ruleset loads)."""
+    def set_condition(self, node: ast.Expr, applies: Optional[ast.Expr] = None) -> None:
+        """Attach the parsed, checked conditions (done once, when the ruleset loads)."""
         self._condition = node
+        self._applicability = applies
         self._facts = tuple(n for n in ast.names(node) if not n.startswith("stage."))
+        self._applies_facts = tuple(n for n in ast.names(applies) if not n.startswith("stage.")) if applies else ()
         self._divisors = tuple(dict.fromkeys(divisors(node)))
 
     @property
@@ -109,9 +116,19 @@ class Rule(BaseModel):
         return self._condition
 
     @property
+    def applicability(self) -> Optional[ast.Expr]:
+        """The parsed `applies` condition, or None when the rule speaks to every community."""
+        return self._applicability
+
+    @property
     def facts(self) -> tuple[str, ...]:
         """Vocabulary facts the condition reads (what to collect to evaluate it)."""
         return self._facts
+
+    @property
+    def applies_facts(self) -> tuple[str, ...]:
+        """Vocabulary facts `applies` reads (asked first: they decide whether the rule speaks at all)."""
+        return self._applies_facts
 
 
     @property
@@ -165,21 +182,26 @@ def _pydantic_errors(exc: ValidationError, file: str, lines: Lines, prefix: str,
     return out
 
 
-def _condition_errors(when: Any, file: str, lines: Lines, prefix: str, rule_id: str | None) -> list[RuleError]:
+def _condition_errors(when: Any, file: str, lines: Lines, prefix: str, rule_id: str | None, key: str = "when") -> list[RuleError]:
     """Problems of a condition given as text (none when it is not text: reported elsewhere)."""
     if not isinstance(when, str) or not when.strip():
         return []
     try:
         check(parse(when))
     except RuleError as err:
-        return [_located(err, file, lines, f"{prefix}.when", rule_id)]
+        return [_located(err, file, lines, f"{prefix}.{key}", rule_id)]
     return []
 
 
 def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix: str) -> list[RuleError]:
     errors = _condition_errors(rule.when, file, lines, prefix, rule.id)
+    if rule.applies is not None:
+        errors += _condition_errors(rule.applies, file, lines, prefix, rule.id, "applies")
+        if "stage.current" in rule.applies or "stage.at_most" in rule.applies:
+            errors.append(RulesetError("'applies' cannot read the inferred stage: it says to which communities the rule "
+                                       "speaks", file=file, line=lines.get(f"{prefix}.applies"), rule=rule.id))
     if not errors:
-        rule.set_condition(parse(rule.when))
+        rule.set_condition(parse(rule.when), parse(rule.applies) if rule.applies is not None else None)
     for name in PLACEHOLDER.findall(rule.message):
         if lookup(name) is None:
             errors.append(RulesetError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
@@ -236,6 +258,7 @@ def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError], list[tuple[s
         except ValidationError as exc:
             errors.extend(_pydantic_errors(exc, file, lines, prefix, rule_id))
             errors.extend(_condition_errors(raw.get("when"), file, lines, prefix, rule_id))
+            errors.extend(_condition_errors(raw.get("applies"), file, lines, prefix, rule_id, "applies"))
             continue
         rule_errors = _check_rule(rule, documents, file, lines, prefix)
         errors.extend(rule_errors)
