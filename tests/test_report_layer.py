@@ -17,7 +17,7 @@ import pytest
 from pydantic import ValidationError
 
 from shequn.facts.loader import load_facts
-from shequn.report.model import Finding, Report, Summary, build
+from shequn.report.model import Finding, Summary, build
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "facts" / "examples" / "new-group-free-giveaways.yaml"   # has findings with zh text
