@@ -203,8 +203,7 @@ def evaluate_with_exports(engine, paths, exports):
             merged, differences = merge_facts(written, measured)
             merged.setdefault("provenance", provenance)
             facts = validate_facts(merged, path, lines)
-            report = engine.evaluate(facts)
-            report.discrepancies = differences
+            report = engine.evaluate(facts).model_copy(update={"discrepancies": differences})
             reports.append((path, report, facts))
         except FactsError as exc:
             problems.extend(problems_of(exc))

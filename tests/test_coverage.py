@@ -6,9 +6,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from shequn.authoring.coverage import (coverage_map, fold, is_generated, load_passages, passages_path, quotes_not_found,
+from shequn.authoring.coverage import (coverage_map, is_generated, load_passages, passages_path, quotes_not_found,
                              render_markdown, rules_docs)
-from shequn.rules.documents import DOCUMENTS
+from shequn.rules.documents import DOCUMENTS, normalise_quote
 from shequn.rules.ruleset import expand_paths, load_rulesets
 from shequn.rulesets import builtin_paths
 
@@ -157,8 +157,8 @@ def test_every_passage_occurs_verbatim_in_its_document(data):
     assert quotes_not_found(data, _seed_texts()) == []
 
 
-def test_fold_and_quotes_not_found():
-    assert fold("It\u2019s  \u201cGood\u201d\n") == "it's \"good\""
+def test_normalise_quote_and_quotes_not_found():
+    assert normalise_quote("It\u2019s  \u201cGood\u201d\n") == "it's \"good\""
     data = {"documents": [{"key": "d", "passages": [{"passage": "It's GOOD"}, {"passage": "absent"}]}]}
     assert quotes_not_found(data, {"d": "Yes, it\u2019s   good."}) == ["d: 'absent'"]
 

@@ -5,7 +5,8 @@ import textwrap
 
 import pytest
 
-from shequn.authoring.lint import analyse, fold, lint, load_sources, source_files, SourcesError
+from shequn.authoring.lint import analyse, lint, load_sources, source_files, SourcesError
+from shequn.rules.documents import normalise_quote
 from shequn.lang.parser import parse
 from shequn.rulesets import builtin_paths
 
@@ -180,8 +181,8 @@ def test_readme_table_maps_keys_to_files(tmp_path):
     assert source_files(tmp_path) == {"my-doc": tmp_path / "a1.txt"}
 
 
-def test_fold():
-    assert fold("Don\u2019t  \n STOP") == "don't stop"
+def test_normalise_quote():
+    assert normalise_quote("Don\u2019t  \n STOP") == "don't stop"
 
 
 # --- rules that check rules -----------------------------------------------------

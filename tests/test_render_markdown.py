@@ -9,7 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
 from test_render_support import facts, hostile, rengine, ruleset_path  # noqa: E402,F401
 
-from shequn.report.markdown import md_escape, render  # noqa: E402
+from shequn.report.markdown import render  # noqa: E402
+from shequn.report.views import md_escape  # noqa: E402
 
 
 def _md(rengine, data=None, lang="en"):

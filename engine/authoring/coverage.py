@@ -9,7 +9,6 @@ ruleset, from the same rule pages `shequn rules show` prints.
 """
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +16,7 @@ from typing import Any, Iterable
 import yaml
 
 from shequn.lang import ast
-from shequn.rules.documents import DOCUMENTS
+from shequn.rules.documents import DOCUMENTS, normalise_quote
 from shequn.authoring.rule_page import rule_page
 from shequn.rules.ruleset import Rule, Ruleset
 
@@ -38,12 +37,6 @@ def load_passages(path: str | Path | None = None) -> dict[str, list[dict]]:
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
         raise ValueError(f"{path or passages_path()}: expected a mapping with 'documents'")
     return {str(k): list(v or []) for k, v in data["documents"].items()}
-
-
-def fold(text: str) -> str:
-    """Case, white space and typographic quotes folded, for verbatim look-ups."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def condition_numbers(rule: Rule) -> list[float]:
@@ -169,9 +162,9 @@ def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict]] | None =
 
 def quotes_not_found(data: dict, texts: dict[str, str]) -> list[str]:
     """Passages that do not occur verbatim in their document (texts: key -> document text)."""
-    folded = {k: fold(v) for k, v in texts.items()}
+    folded = {k: normalise_quote(v) for k, v in texts.items()}
     return [f"{d['key']}: {p['passage']!r}" for d in data["documents"] for p in d["passages"]
-            if d["key"] in folded and fold(p["passage"]) not in folded[d["key"]]]
+            if d["key"] in folded and normalise_quote(p["passage"]) not in folded[d["key"]]]
 
 
 # --- Markdown ----------------------------------------------------------------

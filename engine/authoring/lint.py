@@ -31,7 +31,7 @@ from shequn.facts.loader import FactsError, Lines, read_file
 from shequn.facts.vocabulary import lookup
 
 from shequn.lang import ast
-from shequn.rules.documents import DOCUMENTS
+from shequn.rules.documents import DOCUMENTS, normalise_quote
 from shequn.errors import ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors, UnknownFactError
 from shequn.rules.ruleset import Rule, Ruleset, _located, _load_one, expand_paths, load_rulesets
 
@@ -181,12 +181,6 @@ def _lint_ruleset(ruleset: Ruleset, lines: Lines, texts: dict[str, str] | None, 
 
 # --- sources -----------------------------------------------------------------
 
-def fold(text: str) -> str:
-    """Fold case, white space and typographic quotes, as the quote checker does."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 _ROW = re.compile(r"^\s*\|(?P<row>.*)\|\s*$")
 
 
@@ -227,7 +221,7 @@ def load_sources(folder: str | Path) -> dict[str, str]:
     out = {}
     for key, path in source_files(folder).items():
         try:
-            out[key] = fold(path.read_text(encoding="utf-8", errors="replace"))
+            out[key] = normalise_quote(path.read_text(encoding="utf-8", errors="replace"))
         except OSError as exc:
             raise SourcesError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not out:
@@ -241,7 +235,7 @@ def _check_quotes(rule: Rule, lines: Lines, prefix: str, texts: dict[str, str]) 
         if source.doc not in texts:
             out.append(_at(rule, lines, f"{prefix}.sources.{i}.doc", "document",
                            f"no text for document '{source.doc}' in the sources folder"))
-        elif fold(source.quote) not in texts[source.doc]:
+        elif normalise_quote(source.quote) not in texts[source.doc]:
             short = source.quote if len(source.quote) <= 70 else source.quote[:67] + "..."
             out.append(_at(rule, lines, f"{prefix}.sources.{i}.quote", "quote",
                            f"quote not found in '{source.doc}': '{short}'"))

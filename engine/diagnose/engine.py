@@ -25,11 +25,10 @@ from shequn.durable.matcher import Matcher
 from shequn.durable.program import Outcome, Program, compile_program, encode_facts, marker_json
 from shequn.report.model import (SCHEMA_VERSION, STAGE_NAMES, build, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
                      RulesetInfo, SourceRef, StageInfo, Summary)
+from shequn.report.values import interpolate
 from shequn.rules.ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
 from shequn.diagnose.scoring import score
-from shequn.rules.ruleset import DIMENSIONS
-
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+from shequn.rules.ruleset import DIMENSIONS, SEVERITY_ORDER
 
 
 def matches(rule: Rule, selector: str) -> bool:
@@ -44,27 +43,6 @@ def _selected(rules: list[Rule], select: Sequence[str] | None, ignore: Sequence[
     if ignore:
         rules = [r for r in rules if not any(matches(r, s) for s in ignore)]
     return rules
-
-
-def format_value(name: str, value: Any) -> str:
-    """A fact value as a person reads it: shares as percentages, yes/no, lists joined."""
-    if value is None:
-        return "unknown"
-    fact = BY_NAME.get(name)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) or "none"
-    if fact is not None and fact.kind == "share":
-        return f"{value * 100:.0f}%" if value * 100 == round(value * 100) or value >= 0.1 else f"{value * 100:.1f}%"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def interpolate(text: str, flat: dict[str, Any], extra: dict[str, Any] | None = None) -> str:
-    values = {**flat, **(extra or {})}
-    return PLACEHOLDER.sub(lambda m: format_value(m.group(1), values.get(m.group(1))), text)
 
 
 class Engine:

@@ -272,8 +272,13 @@ def outcome(rule, facts_or_flat: Any, current_stage: int | None = None) -> bool 
     return evaluate(prepare(node, current_stage), flat_facts(facts_or_flat))
 
 
-def format_fact(name: str, value: Any) -> str:
-    """A value for people: shares as percentages, yes/no, lists joined, unknown."""
+def format_exact(name: str, value: Any) -> str:
+    """A value exactly as the condition saw it, for explanations: a share as its
+    fraction and percentage, strings quoted, lists bracketed, numbers to 6 digits.
+
+    Not the report's rounded `format_value` (shequn.report.values): explain
+    shows why 0.0999 is below 0.1, which "10%" would hide.
+    """
     if value is None:
         return "unknown"
     fact = BY_NAME.get(name)
@@ -295,7 +300,7 @@ def render_step(s: Step, indent: int = 0) -> list[str]:
     pad = "  " * indent
     mark = {TRUE: "true   ", FALSE: "false  ", UNKNOWN: "unknown"}[s.outcome]
     line = f"{pad}{mark}  {s.text}"
-    extras = [f"{n} = {format_fact(n, v)}" for n, v in s.values.items()]
+    extras = [f"{n} = {format_exact(n, v)}" for n, v in s.values.items()]
     if extras:
         line += "    [" + "; ".join(extras) + "]"
     if s.note:

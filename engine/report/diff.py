@@ -14,9 +14,10 @@ from typing import Any, Iterable, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from shequn.report.i18n import labels
 from shequn.report.model import Finding, Report
-
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+from shequn.report.views import environment, finding_view, score_class, today
+from shequn.rules.ruleset import SEVERITY_ORDER
 
 
 class ScoreChange(BaseModel):
@@ -151,9 +152,6 @@ def is_report_file(path: str | Path) -> bool:
 # --- rendering -----------------------------------------------------------------
 
 def _view(d: AuditDiff, lang: str) -> dict[str, Any]:
-    from shequn.report.i18n import labels
-    from shequn.report.html import _finding_view, score_class
-
     t = labels(lang)
     key = {"up": "stage_up", "down": "stage_down", "same": "stage_same"}[d.stage.movement]
 
@@ -171,18 +169,16 @@ def _view(d: AuditDiff, lang: str) -> dict[str, Any]:
         "stage": {"movement": d.stage.movement, "text": t(key, old=d.stage.old, new=d.stage.new),
                   "old": d.stage.old, "new": d.stage.new,
                   "old_name": t.stage_name(d.stage.old, d.stage.old_name), "new_name": t.stage_name(d.stage.new, d.stage.new_name)},
-        "new": [_finding_view(f, t) for f in d.new],
-        "resolved": [_finding_view(f, t) for f in d.resolved],
-        "persisting": [_finding_view(p.new, t) | {"old_severity": p.old.severity, "severity_changed": p.severity_changed}
+        "new": [finding_view(f, t) for f in d.new],
+        "resolved": [finding_view(f, t) for f in d.resolved],
+        "persisting": [finding_view(p.new, t) | {"old_severity": p.old.severity, "severity_changed": p.severity_changed}
                        for p in d.persisting],
-        "waived": [_finding_view(f, t) for f in d.waived],
+        "waived": [finding_view(f, t) for f in d.waived],
     }
 
 
 def render_text(d: AuditDiff, *, lang: str = "en") -> str:
     """Plain text, for the terminal and for pipes."""
-    from shequn.report.i18n import labels
-
     t = labels(lang)
     v = _view(d, lang)
     name = d.new_community if d.old_community == d.new_community else f"{d.old_community} → {d.new_community}"
@@ -206,19 +202,13 @@ def render_text(d: AuditDiff, *, lang: str = "en") -> str:
 
 
 def render_markdown(d: AuditDiff, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
-    from shequn.report.i18n import labels
-    from shequn.report.html import _today, environment
-
     return environment("markdown").get_template("diff.md.j2").render(t=labels(lang), lang=lang, d=_view(d, lang),
-                                                                    generated=_today(generated))
+                                                                    generated=today(generated))
 
 
 def render_html(d: AuditDiff, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
-    from shequn.report.i18n import labels
-    from shequn.report.html import _today, environment
-
     return environment("html").get_template("diff.html.j2").render(t=labels(lang), lang=lang, d=_view(d, lang),
-                                                                  generated=_today(generated))
+                                                                  generated=today(generated))
 
 
 def render_json(d: AuditDiff) -> str:

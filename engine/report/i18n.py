@@ -6,9 +6,13 @@ rule's optional `zh` text, so renderers keep reading only the report model.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterable, Mapping
 
 from shequn.report.model import Report
+from shequn.report.values import interpolate
+from shequn.rules.ruleset import PLACEHOLDER, Rule, load_rulesets
+from shequn.rulesets import builtin_paths
 
 LANGS = ("en", "zh")
 
@@ -237,7 +241,7 @@ def labels(lang: str = "en") -> Labels:
 
 # --- rule texts ------------------------------------------------------------
 
-def rule_translations(rules: Iterable[Any], lang: str) -> dict[str, dict[str, Any]]:
+def rule_translations(rules: Iterable[Rule], lang: str) -> dict[str, dict[str, Any]]:
     """{rule id: {title, message, advice}} of the rules that carry text in `lang` (only zh exists)."""
     if lang == "en":
         return {}
@@ -260,8 +264,6 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     """
     if not translations:
         return report
-    from shequn.diagnose.engine import interpolate
-    from shequn.rules.ruleset import PLACEHOLDER
 
     def message(text: str | None, evidence: dict, fallback: str) -> str:
         if not text:
@@ -288,26 +290,20 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     return report.model_copy(update={"findings": findings, "actions": actions})
 
 
-def translate_for(report: Report, lang: str, engine: Any = None) -> Report:
-    """Translate a report's rule texts with the rules of `engine` (the built-in rules when None)."""
+def translate_for(report: Report, lang: str, engine: Any = None, *, rules: Iterable[Rule] | None = None) -> Report:
+    """Translate a report's rule texts with `rules`, else the rules of `engine`, else the built-in rules.
+
+    Reads the rules only: no Engine is built, so translating a saved report
+    never compiles a ruleset.
+    """
     if lang == "en":
         return report
-    if engine is None:
-        engine = _default_engine()
-        if engine is None:
-            return report
-    return translate_report(report, rule_translations(engine.rules, lang))
+    if rules is None:
+        rules = engine.rules if engine is not None else builtin_rules()
+    return translate_report(report, rule_translations(rules, lang))
 
 
-_ENGINE: Any = None
-
-
-def _default_engine():
-    global _ENGINE
-    if _ENGINE is None:
-        try:
-            from shequn.diagnose.engine import Engine
-            _ENGINE = Engine()
-        except Exception:                         # noqa: BLE001 - translations are optional
-            return None
-    return _ENGINE
+@functools.cache
+def builtin_rules() -> tuple[Rule, ...]:
+    """The rules of the built-in rulesets, loaded once (a broken built-in ruleset raises RulesetErrors)."""
+    return tuple(rule for ruleset in load_rulesets(builtin_paths()) for rule in ruleset.rules)

@@ -4,7 +4,7 @@ Renderers (text, Markdown, HTML) read only this model, never the rules.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
@@ -12,7 +12,7 @@ SCHEMA_VERSION = "1.0"
 
 STAGE_NAMES = {1: "building", 2: "activity", 3: "retention", 4: "conversion", 5: "extending the life cycle"}
 
-_MODEL = ConfigDict(extra="forbid")
+_MODEL = ConfigDict(extra="forbid", frozen=True)     # a report is a value: change it with model_copy(update=...)
 
 
 class SourceRef(BaseModel):
@@ -135,12 +135,16 @@ class Report(BaseModel):
         default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
 
 
-def build(cls: type[BaseModel], **values: Any) -> BaseModel:
+M = TypeVar("M", bound=BaseModel)
+
+
+def build(cls: type[M], **values: Any) -> M:
     """Construct a report model from values the engine already knows are valid.
 
     Like `model_construct` without its per-call bookkeeping: the engine builds
-    tens of these per community, so this is on the hot path. Omitted fields
-    take their defaults.
+    tens of these per community, so this is on the hot path. Validation is
+    skipped on purpose. Omitted fields take their defaults. The object has
+    every attribute pydantic sets, so `model_copy` and serialising work on it.
     """
     defaults = _DEFAULTS.get(cls)
     if defaults is None:     # (factory, default) per optional field; factories here take no argument

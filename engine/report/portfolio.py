@@ -12,10 +12,9 @@ from collections import Counter
 from typing import Any, Sequence
 
 from shequn.report.i18n import labels
-from shequn.report.html import _today, environment, report_view, score_class
 from shequn.report.model import Report
-
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+from shequn.report.views import environment, report_view, score_class, today
+from shequn.rules.ruleset import SEVERITY_ORDER
 
 
 def anchor(i: int) -> str:
@@ -110,11 +109,11 @@ def render_html(reports: Sequence[Report], *, lang: str = "en", generated: _dt.d
     """The portfolio as one self-contained HTML page."""
     view = _view(reports, lang)
     return environment("html").get_template("portfolio.html.j2").render(
-        t=labels(lang), lang=lang, p=view, generated=_today(generated), engine=view["engine"])
+        t=labels(lang), lang=lang, p=view, generated=today(generated), engine=view["engine"])
 
 
 def render_markdown(reports: Sequence[Report], *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
     """The portfolio as Markdown."""
     view = _view(reports, lang)
     return environment("markdown").get_template("portfolio.md.j2").render(
-        t=labels(lang), lang=lang, p=view, generated=_today(generated))
+        t=labels(lang), lang=lang, p=view, generated=today(generated))

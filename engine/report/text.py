@@ -13,8 +13,9 @@ from rich.rule import Rule as Line
 from rich.table import Table
 from rich.text import Text
 
-from shequn.diagnose.engine import format_value
 from shequn.report.model import STAGE_NAMES, Report
+from shequn.report.values import format_value
+from shequn.rules.ruleset import SEVERITIES
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}
@@ -77,7 +78,7 @@ def render(report: Report, console: Console, *, limit_questions: int = 5) -> Non
         console.print(Text("Health by area", style="bold"))
         console.print(Padding(scores, (0, 2)))
 
-    for severity in ("critical", "warning", "info"):
+    for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity and f.status == "open"]
         if not group:
             continue

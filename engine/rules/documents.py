@@ -1,6 +1,7 @@
 """The five source documents every built-in rule cites (see docs/sources.md)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -21,3 +22,10 @@ DOCUMENTS: dict[str, Document] = {d.key: d for d in (
              "Gao Xing, Qinggua Media"),
     Document("positioning-and-stages", "the four issues: positioning, core value, traffic, stages", "Shen Xiaoyang"),
 )}
+
+
+def normalise_quote(text: str) -> str:
+    """Text with case, white space and typographic quotes folded, so a rule's quote is
+    found verbatim in its document: apply it to both the quote and the document."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()

@@ -30,6 +30,7 @@ Dimension = Literal["positioning", "traffic", "governance", "leadership", "conte
                     "activities", "retention", "conversion", "scale"]
 DIMENSIONS: tuple[str, ...] = Dimension.__args__
 SEVERITIES: tuple[str, ...] = Severity.__args__
+SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}     # most severe first: sort key
 KINDS: tuple[str, ...] = Kind.__args__
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
