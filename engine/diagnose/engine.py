@@ -102,7 +102,7 @@ class Engine:
         return self._by_id[rule_id]
 
     def explain(self, facts: Facts | dict, rule_id: str):
-        """Why `rule_id` fired or not on these facts, part by part (engine/explain.py)."""
+        """Why `rule_id` fired or not on these facts, part by part (diagnose/explain.py)."""
         from shequn.diagnose.explain import explain_rule
         return explain_rule(self, facts, rule_id)
 
