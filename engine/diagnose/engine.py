@@ -21,6 +21,7 @@ from shequn.facts.vocabulary import BY_NAME
 from shequn.rulesets import builtin_paths
 
 from shequn import __version__
+from shequn.errors import DuplicateIdError, RulesetErrors
 from shequn.durable.matcher import Matcher
 from shequn.durable.program import Outcome, Program, compile_program, encode_facts, marker_json
 from shequn.report.model import (SCHEMA_VERSION, STAGE_NAMES, build, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
@@ -86,7 +87,7 @@ class Engine:
             ids = Counter(r.id for rs in self.rulesets for r in rs.rules)
             dupes = [i for i, n in ids.items() if n > 1]
             if dupes:
-                raise ValueError(f"duplicate rule ids: {', '.join(sorted(dupes))}")
+                raise RulesetErrors([DuplicateIdError(f"duplicate rule id '{i}'") for i in sorted(dupes)])
         all_rules = [r for rs in self.rulesets for r in rs.rules]
         self.rules: list[Rule] = _selected(all_rules, select, ignore)
         self._program: Program = compile_program(self.rules)
@@ -137,6 +138,12 @@ class Engine:
         """Evaluate communities one after another, yielding each report."""
         for item in items:
             yield self.evaluate(item)
+
+    def evaluate_with_exports(self, facts, exports, *, today: _dt.date | None = None, **options: Any) -> Report:
+        """Diagnose one community from its chat exports, `facts` (a facts file, mapping or None) on top:
+        written facts win, differences land in `report.discrepancies` (diagnose/measured.py)."""
+        from shequn.diagnose.measured import evaluate_with_exports
+        return evaluate_with_exports(self, facts, exports, today=today, **options)
 
     # -- reading the outcome -----------------------------------------------
 
