@@ -125,3 +125,17 @@ def load_report_file(path: str):
         raise BadInput(f"{path}: not a report JSON file: not UTF-8 text") from None
     except ValueError as exc:
         raise BadInput(str(exc)) from None
+
+
+def is_report_file(path: str) -> bool:
+    """Whether a file holds report JSON (else it is a facts file).
+
+    report/diff.py's is_report_file lets a UnicodeDecodeError escape for a file that
+    is not UTF-8; such a file is no report, and the facts loader says what is wrong.
+    """
+    from shequn.report import diff
+
+    try:
+        return diff.is_report_file(path)
+    except UnicodeDecodeError:
+        return False

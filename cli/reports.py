@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import click
 
-from shequn.cli._common import BadInput, handle_errors, load_report_file, make_engine, write_output
+from shequn.cli._common import BadInput, handle_errors, is_report_file, load_report_file, make_engine, write_output
 from shequn.errors import ShequnError
 
 
 def _report(path: str, engine_factory):
-    from shequn.report.diff import is_report_file
     from shequn.facts.loader import load_facts
 
     if is_report_file(path):
