@@ -1,6 +1,6 @@
-"""Commands for rule authors and fact collectors: explain, rules lint/test, facts questions/init.
+"""Commands for rule authors and fact collectors: explain, rules lint/test, facts questions/init/schema.
 
-`register(cli)` adds them to the `shequn` group of cli/main.py. Exit codes as
+cli/main.py adds them to the `shequn` group and its `rules` and `facts` groups. Exit codes as
 `check`: 0 ok, 1 problems or failures found, 2 bad input or usage (one
 `error: ...` line per problem on stderr, never a traceback).
 """
@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import click
+
+from shequn.cli._common import BadInput, handle_errors, make_engine
 
 FORMAT = click.Choice(["text", "json"])
 
@@ -70,15 +72,10 @@ def facts_template() -> str:
 
 # --- helpers -----------------------------------------------------------------
 
-def _main():
-    from shequn.cli import main
-    return main
-
-
 def _existing(paths, what="ruleset") -> None:
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise _main().BadInput([f"{p}: no such {what} file or folder" for p in missing])
+        raise BadInput([f"{p}: no such {what} file or folder" for p in missing])
 
 
 def _echo_json(data) -> None:
@@ -87,147 +84,147 @@ def _echo_json(data) -> None:
 
 # --- commands ------------------------------------------------------------------
 
-def register(cli: click.Group) -> None:
-    """Add explain, rules lint/test and facts questions/init to the `shequn` group."""
-    m = _main()
-    handle_errors, BadInput, make_engine = m.handle_errors, m.BadInput, m.make_engine
-    rules, facts = cli.commands["rules"], cli.commands["facts"]
+@click.command("explain")
+@click.argument("facts_file", metavar="FACTS", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("rule_id")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+@handle_errors
+def explain_cmd(facts_file, rule_id, fmt, rulesets):
+    """Why a rule fired or not: its condition part by part, each with the facts' values and its outcome.
 
-    @cli.command("explain")
-    @click.argument("facts_file", metavar="FACTS", type=click.Path(dir_okay=False, path_type=str))
-    @click.argument("rule_id")
-    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
-    @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
-    @handle_errors
-    def explain_cmd(facts_file, rule_id, fmt, rulesets):
-        """Why a rule fired or not: its condition part by part, each with the facts' values and its outcome.
+    \b
+    shequn explain acme.yaml NM101
+    shequn explain acme.yaml NM101 --format json
+    """
+    import difflib
 
-        \b
-        shequn explain acme.yaml NM101
-        shequn explain acme.yaml NM101 --format json
-        """
-        import difflib
+    from shequn.facts.loader import load_facts
 
-        from shequn.facts.loader import load_facts
+    _existing(rulesets)
+    engine = make_engine(rulesets)
+    facts_model = load_facts(facts_file)
+    ids = [r.id for r in engine.rules]
+    rid = rule_id if rule_id in ids else rule_id.upper()
+    if rid not in ids:
+        near = difflib.get_close_matches(rule_id.upper(), ids, n=1)
+        raise BadInput(f"unknown rule '{rule_id}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+    explanation = engine.explain(facts_model, rid)
+    if fmt == "json":
+        _echo_json(explanation.to_dict())
+    else:
+        click.echo(explanation.render())
 
-        _existing(rulesets)
-        engine = make_engine(rulesets)
-        facts_model = load_facts(facts_file)
-        ids = [r.id for r in engine.rules]
-        rid = rule_id if rule_id in ids else rule_id.upper()
-        if rid not in ids:
-            near = difflib.get_close_matches(rule_id.upper(), ids, n=1)
-            raise BadInput(f"unknown rule '{rule_id}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
-        explanation = engine.explain(facts_model, rid)
-        if fmt == "json":
-            _echo_json(explanation.to_dict())
-        else:
-            click.echo(explanation.render())
+@click.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--sources", "sources", type=click.Path(path_type=str), metavar="DIR",
+              help="Folder with the source documents' text: check that every quote occurs in its document.")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@click.option("--no-examples", is_flag=True, help="Do not run the rules' examples.")
+@handle_errors
+def rules_lint(paths, sources, fmt, no_examples):
+    """Check ruleset files: every problem with file, line and column.
 
-    @rules.command("lint")
-    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-    @click.option("--sources", "sources", type=click.Path(path_type=str), metavar="DIR",
-                  help="Folder with the source documents' text: check that every quote occurs in its document.")
-    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
-    @click.option("--no-examples", is_flag=True, help="Do not run the rules' examples.")
-    @handle_errors
-    def rules_lint(paths, sources, fmt, no_examples):
-        """Check ruleset files: every problem with file, line and column.
+    YAML errors, missing fields, duplicate ids (across files too), unknown facts, type errors,
+    unknown documents, quotes not in their document (--sources), contradictory, redundant or
+    constant conditions, missing examples and examples that do not do what they claim.
+    Exit 1 when there is a problem.
 
-        YAML errors, missing fields, duplicate ids (across files too), unknown facts, type errors,
-        unknown documents, quotes not in their document (--sources), contradictory, redundant or
-        constant conditions, missing examples and examples that do not do what they claim.
-        Exit 1 when there is a problem.
+    \b
+    shequn rules lint rulesets/mine.yaml
+    shequn rules lint rulesets/ --sources ../shared/seeds
+    """
+    from shequn.authoring.lint import lint
 
-        \b
-        shequn rules lint rulesets/mine.yaml
-        shequn rules lint rulesets/ --sources ../shared/seeds
-        """
-        from shequn.authoring.lint import SourcesError, lint
+    _existing(paths)
+    problems = lint(paths, sources, examples=not no_examples)
+    if fmt == "json":
+        _echo_json([p.to_dict() for p in problems])
+    else:
+        for p in problems:
+            click.echo(str(p))
+        files = len({p.file for p in problems})
+        click.echo(f"{len(problems)} problem(s) in {files} file(s)" if problems else "no problems found")
+    sys.exit(1 if problems else 0)
 
-        _existing(paths)
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--coverage", is_flag=True, help="Report which rules and condition branches the examples exercise.")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@handle_errors
+def rules_test(paths, coverage, fmt):
+    """Run every rule's examples (the built-in rulesets when no PATH is given).
+
+    A `trigger` example must make its rule violated, a `no_trigger` example must make it pass.
+    Failures are printed with the explanation. Exit 1 when an example fails.
+    """
+    from shequn.authoring.examples import run_examples
+    from shequn.rules.ruleset import load_rulesets
+    from shequn.rulesets import builtin_paths
+
+    _existing(paths)
+    rulesets = load_rulesets(list(paths) if paths else builtin_paths())
+    run = run_examples(rulesets, coverage=coverage)
+    if fmt == "json":
+        _echo_json(run.to_dict())
+    else:
+        click.echo(run.render())
+    sys.exit(1 if run.failures else 0)
+
+@click.command("questions")
+@click.argument("facts_file", metavar="[FACTS]", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+@handle_errors
+def facts_questions(facts_file, fmt, limit, rulesets):
+    """The facts still to collect, ranked by how many rules each would let us evaluate, each with a plain question.
+
+    Without FACTS: every fact, ranked for a community nobody has described yet.
+    """
+    _existing(rulesets)
+    engine = make_engine(rulesets)
+    questions = questions_for(engine, facts_file)
+    if limit:
+        questions = questions[:limit]
+    if fmt == "json":
+        _echo_json(questions)
+        return
+    if not questions:
+        click.echo("nothing to collect: every rule can be evaluated")
+        return
+    width = len(str(len(questions)))
+    for i, q in enumerate(questions, 1):
+        rules_word = "rule" if q["unlocks"] == 1 else "rules"
+        click.echo(f"{i:>{width}}. {q['question']}")
+        click.echo(f"{'':>{width}}  {q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}")
+
+@click.command("init")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@handle_errors
+def facts_init(output, force):
+    """Write a commented facts template: every fact with its unit and meaning, to fill in."""
+    text = facts_template()
+    if output:
+        if Path(output).exists() and not force:
+            raise BadInput(f"{output}: already exists (use --force to overwrite)")
         try:
-            problems = lint(paths, sources, examples=not no_examples)
-        except SourcesError as exc:
-            raise BadInput(str(exc)) from None
-        if fmt == "json":
-            _echo_json([p.to_dict() for p in problems])
-        else:
-            for p in problems:
-                click.echo(str(p))
-            files = len({p.file for p in problems})
-            click.echo(f"{len(problems)} problem(s) in {files} file(s)" if problems else "no problems found")
-        sys.exit(1 if problems else 0)
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
 
-    @rules.command("test")
-    @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-    @click.option("--coverage", is_flag=True, help="Report which rules and condition branches the examples exercise.")
-    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
-    @handle_errors
-    def rules_test(paths, coverage, fmt):
-        """Run every rule's examples (the built-in rulesets when no PATH is given).
 
-        A `trigger` example must make its rule violated, a `no_trigger` example must make it pass.
-        Failures are printed with the explanation. Exit 1 when an example fails.
-        """
-        from shequn.authoring.examples import run_examples
-        from shequn.rules.ruleset import load_rulesets
-        from shequn.rulesets import builtin_paths
+@click.command("schema")
+@handle_errors
+def facts_schema():
+    """Print the JSON Schema of a facts file."""
+    from shequn.facts.model import Facts
 
-        _existing(paths)
-        rulesets = load_rulesets(list(paths) if paths else builtin_paths())
-        run = run_examples(rulesets, coverage=coverage)
-        if fmt == "json":
-            _echo_json(run.to_dict())
-        else:
-            click.echo(run.render())
-        sys.exit(1 if run.failures else 0)
-
-    @facts.command("questions")
-    @click.argument("facts_file", metavar="[FACTS]", required=False, type=click.Path(dir_okay=False, path_type=str))
-    @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
-    @click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
-    @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
-    @handle_errors
-    def facts_questions(facts_file, fmt, limit, rulesets):
-        """The facts still to collect, ranked by how many rules each would let us evaluate, each with a plain question.
-
-        Without FACTS: every fact, ranked for a community nobody has described yet.
-        """
-        _existing(rulesets)
-        engine = make_engine(rulesets)
-        questions = questions_for(engine, facts_file)
-        if limit:
-            questions = questions[:limit]
-        if fmt == "json":
-            _echo_json(questions)
-            return
-        if not questions:
-            click.echo("nothing to collect: every rule can be evaluated")
-            return
-        width = len(str(len(questions)))
-        for i, q in enumerate(questions, 1):
-            rules_word = "rule" if q["unlocks"] == 1 else "rules"
-            click.echo(f"{i:>{width}}. {q['question']}")
-            click.echo(f"{'':>{width}}  {q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}")
-
-    @facts.command("init")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
-    @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-    @handle_errors
-    def facts_init(output, force):
-        """Write a commented facts template: every fact with its unit and meaning, to fill in."""
-        text = facts_template()
-        if output:
-            if Path(output).exists() and not force:
-                raise BadInput(f"{output}: already exists (use --force to overwrite)")
-            try:
-                Path(output).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
-            click.echo(f"wrote {output}", err=True)
-        else:
-            click.echo(text, nl=False)
+    _echo_json(Facts.model_json_schema())
 
 
 def questions_for(engine, facts_file: str | None = None) -> list[dict]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from shequn.cli._common import BadInput, handle_errors, write_output
+
 
 def _builtin_rulesets():
     from shequn.rulesets import builtin_paths
@@ -18,63 +20,57 @@ def _builtin_rulesets():
     return load_rulesets(builtin_paths())
 
 
-def register(cli: click.Group) -> None:
-    """Add `coverage` and `docs` to the `rules` group."""
-    from shequn.cli.main import BadInput, handle_errors, write_output
+@click.command("coverage")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+@handle_errors
+def coverage_cmd(fmt, output):
+    """The coverage map: each passage of the five documents -> the rules implementing it, or why not checkable.
 
-    rules = cli.commands["rules"]
+    Exits 1 when the map has problems (an unknown rule id, a built-in rule under no
+    passage, a number the passage gives that no condition of its rules holds).
 
-    @rules.command("coverage")
-    @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
-    @handle_errors
-    def coverage_cmd(fmt, output):
-        """The coverage map: each passage of the five documents -> the rules implementing it, or why not checkable.
+    \b
+    shequn rules coverage -o docs/coverage.md
+    shequn rules coverage --format json
+    """
+    from shequn.authoring.coverage import coverage_map, render_markdown
 
-        Exits 1 when the map has problems (an unknown rule id, a built-in rule under no
-        passage, a number the passage gives that no condition of its rules holds).
+    data = coverage_map(r for rs in _builtin_rulesets() for r in rs.rules)
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_markdown(data)
+    write_output(text, output)
+    if data["problems"]:
+        for problem in data["problems"]:
+            click.echo(f"coverage: {problem}", err=True)
+        sys.exit(1)
 
-        \b
-        shequn rules coverage -o docs/coverage.md
-        shequn rules coverage --format json
-        """
-        from shequn.authoring.coverage import coverage_map, render_markdown
+@click.command("docs")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="docs/rules", show_default=True,
+              help="Folder to write the pages into.")
+@handle_errors
+def docs_cmd(out_dir):
+    """Write one Markdown page per built-in ruleset (each rule as `rules show` prints it) and an index.
 
-        data = coverage_map(r for rs in _builtin_rulesets() for r in rs.rules)
-        if fmt == "json":
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = render_markdown(data)
-        write_output(text, output)
-        if data["problems"]:
-            for problem in data["problems"]:
-                click.echo(f"coverage: {problem}", err=True)
-            sys.exit(1)
+    Earlier generated pages that no ruleset produces any more are removed; other files are left alone.
 
-    @rules.command("docs")
-    @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="docs/rules", show_default=True,
-                  help="Folder to write the pages into.")
-    @handle_errors
-    def docs_cmd(out_dir):
-        """Write one Markdown page per built-in ruleset (each rule as `rules show` prints it) and an index.
+    \b
+    shequn rules docs                  # docs/rules/
+    """
+    from shequn.authoring.coverage import is_generated, rules_docs
 
-        Earlier generated pages that no ruleset produces any more are removed; other files are left alone.
-
-        \b
-        shequn rules docs                  # docs/rules/
-        """
-        from shequn.authoring.coverage import is_generated, rules_docs
-
-        files = rules_docs(_builtin_rulesets())
-        folder = Path(out_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise BadInput(f"{folder}: cannot create: {exc.strerror or exc}") from None
-        for old in sorted(folder.glob("*.md")):
-            if old.name not in files and is_generated(old.read_text(encoding="utf-8", errors="replace")):
-                old.unlink()
-                click.echo(f"removed {old}")
-        for name, text in files.items():
-            write_output(text, str(folder / name))
-        click.echo(f"wrote {len(files)} page(s) to {folder}")
+    files = rules_docs(_builtin_rulesets())
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"{folder}: cannot create: {exc.strerror or exc}") from None
+    for old in sorted(folder.glob("*.md")):
+        if old.name not in files and is_generated(old.read_text(encoding="utf-8", errors="replace")):
+            old.unlink()
+            click.echo(f"removed {old}")
+    for name, text in files.items():
+        write_output(text, str(folder / name))
+    click.echo(f"wrote {len(files)} page(s) to {folder}")

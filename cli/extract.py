@@ -7,6 +7,8 @@ from typing import Optional
 
 import click
 
+from shequn.cli._common import BadInput, handle_errors, internal_error
+
 PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 
 
@@ -29,11 +31,6 @@ def _progress_factory():
 
     start.finish = lambda: [b.render_finish() for b in bars]  # type: ignore[attr-defined]
     return start
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
 
 
 def render(facts: dict, provenance: dict, fmt: str) -> str:
@@ -61,6 +58,7 @@ def render(facts: dict, provenance: dict, fmt: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
               help="Output format (default: from -o's suffix, else yaml).")
 @click.option("-o", "--output", metavar="FILE", help="Write the facts file here instead of stdout.")
+@handle_errors
 def extract(exports, staff, staff_file, staff_roles, as_of, days, name, members, ad_patterns, fmt,
             output: Optional[str]):
     """Measure facts from chat exports (WeChatMsg/MemoTrace CSV, Telegram Desktop
@@ -78,12 +76,12 @@ def extract(exports, staff, staff_file, staff_roles, as_of, days, name, members,
         facts, prov = extract_facts(list(exports), staff=staff, staff_file=staff_file,
                                     staff_roles=staff_roles, as_of=as_of, days=days, name=name,
                                     members=members, ad_patterns=ad_patterns, progress=progress)
-    except ExportError as exc:
-        _fail(str(exc))
+    except ExportError:
+        raise
     except MemoryError:
-        _fail("out of memory while reading the exports")
-    except Exception as exc:  # noqa: BLE001 - never a traceback; no message text (it could quote data)
-        _fail(f"internal error while reading the exports ({type(exc).__name__}); please report it")
+        raise BadInput("out of memory while reading the exports") from None
+    except Exception as exc:  # noqa: BLE001 - a bug; its message is left out: it could quote the exports
+        internal_error(exc, quote_message=False)
     finally:
         if progress is not None:
             progress.finish()
@@ -95,6 +93,6 @@ def extract(exports, staff, staff_file, staff_roles, as_of, days, name, members,
             with open(output, "w", encoding="utf-8") as f:
                 f.write(text)
         except OSError as exc:
-            _fail(f"{output}: cannot write ({exc.strerror or exc})")
+            raise BadInput(f"{output}: cannot write ({exc.strerror or exc})") from None
     else:
         click.echo(text, nl=False)

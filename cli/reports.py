@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import click
 
-from shequn.cli.main import BadInput, handle_errors, make_engine, problems_of, write_output
+from shequn.cli._common import BadInput, handle_errors, is_report_file, load_report_file, make_engine, write_output
+from shequn.errors import ShequnError
 
 
 def _report(path: str, engine_factory):
-    from shequn.report.diff import is_report_file, load_reports
-    from shequn.facts.loader import FactsError, load_facts
+    from shequn.facts.loader import load_facts
 
     if is_report_file(path):
-        reports = load_reports(path)
+        reports = load_report_file(path)
         if len(reports) != 1:
             raise BadInput(f"{path}: holds {len(reports)} reports; diff compares one community (use one report file)")
         return reports[0]
-    try:
-        return engine_factory().evaluate(load_facts(path))
-    except FactsError as exc:
-        raise BadInput(problems_of(exc)) from None
+    return engine_factory().evaluate(load_facts(path))
 
 
 @click.command()
@@ -57,7 +54,7 @@ def diff(old, new, fmt, output, lang, rulesets, select, ignore):
     if lang != "en" and fmt != "json":
         try:
             translations = rule_translations(engine().rules, lang)
-        except Exception:  # noqa: BLE001 - rule text stays English when the rules cannot be loaded
+        except ShequnError:         # rule text stays English when the rules cannot be loaded
             translations = {}
         before, after = translate_report(before, translations), translate_report(after, translations)
     result = d.compare(before, after)
@@ -70,7 +67,3 @@ def diff(old, new, fmt, output, lang, rulesets, select, ignore):
     else:
         text = d.render_text(result, lang=lang)
     write_output(text, output)
-
-
-def register(cli):
-    cli.add_command(diff)

@@ -31,6 +31,8 @@ FORMATS = ("text", "json", "jsonl", "markdown", "html")
 class ProjectError(ShequnError):
     """The project file is malformed; the message names the file."""
 
+    code = "config"
+
 
 def find_project_file(start: str | os.PathLike | None = None) -> tuple[Path, str] | None:
     """(path, "yaml" | "toml") of the nearest project file, or None."""

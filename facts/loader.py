@@ -11,6 +11,8 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from shequn.errors import ShequnError
+
 from .model import Facts, cross_problems
 from .vocabulary import BY_NAME, SECTIONS
 
@@ -32,12 +34,17 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class FactsError(ValueError):
+class FactsError(ShequnError, ValueError):
     """A facts file that cannot be used; `problems` lists every reason."""
+
+    code = "facts"
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(map(str, self.problems)))
+
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
 
 
 # --- safe YAML -------------------------------------------------------------
@@ -77,15 +84,19 @@ class _SafeLoader(yaml.SafeLoader):
 
 
 class Lines(dict):
-    """{dotted path: 1-based line of its key}; `.value(path)` is where the value starts."""
+    """{dotted path: 1-based line of its key}; `.value(path)` is where the value starts.
+
+    The value positions are kept in `value_starts`, not `values`: a dict
+    attribute of that name would hide `dict.values()`.
+    """
 
     def __init__(self):
         super().__init__()
-        self.values: dict[str, tuple[int, int, str]] = {}
+        self.value_starts: dict[str, tuple[int, int, str]] = {}
 
     def value(self, path: str) -> tuple[int | None, int, str]:
         """(line, 1-based column, scalar style) of a value; (None, 0, "") when unknown."""
-        return self.values.get(path, (None, 0, ""))
+        return self.value_starts.get(path, (None, 0, ""))
 
 
 def _line_map(node, prefix: str = "", out: Lines | None = None) -> Lines:
@@ -96,14 +107,14 @@ def _line_map(node, prefix: str = "", out: Lines | None = None) -> Lines:
             if isinstance(key, yaml.ScalarNode):
                 path = f"{prefix}.{key.value}" if prefix else str(key.value)
                 out.setdefault(path, key.start_mark.line + 1)
-                out.values.setdefault(path, (value.start_mark.line + 1, value.start_mark.column + 1,
+                out.value_starts.setdefault(path, (value.start_mark.line + 1, value.start_mark.column + 1,
                                              getattr(value, "style", None) or ""))
                 _line_map(value, path, out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             path = f"{prefix}.{i}"
             out.setdefault(path, item.start_mark.line + 1)
-            out.values.setdefault(path, (item.start_mark.line + 1, item.start_mark.column + 1,
+            out.value_starts.setdefault(path, (item.start_mark.line + 1, item.start_mark.column + 1,
                                          getattr(item, "style", None) or ""))
             _line_map(item, path, out)
     return out

@@ -146,7 +146,7 @@ def _ratio(flat, top, bottom):
 
 
 def derive(flat: dict[str, Any]) -> dict[str, Any]:
-    """The derived facts of FACTS.md that can be computed from `flat`."""
+    """The derived facts (vocabulary rows with `derived_from`) that can be computed from `flat`."""
     values = {
         "size.active_share_7d": _ratio(flat, "size.active_members_7d", "size.members"),
         "size.paying_share": _ratio(flat, "size.paying_members", "size.members"),

@@ -2,7 +2,7 @@
 model, the rule type checker, the JSON Schema, the facts template and the
 questions an operator is asked.
 
-Names, types and meanings follow FACTS.md exactly; add a fact by adding a row.
+Each row gives a fact's name, type and meaning; add a fact by adding a row.
 """
 from __future__ import annotations
 

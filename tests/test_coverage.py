@@ -36,11 +36,8 @@ def data(rules):
 
 
 def _cli():
-    from shequn.cli import coverage_cmds
     from shequn.cli.main import cli
 
-    if "coverage" not in cli.commands["rules"].commands:
-        coverage_cmds.register(cli)
     return cli
 
 

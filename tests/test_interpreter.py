@@ -1,4 +1,4 @@
-"""The explanation interpreter agrees with durable_rules (engine/probe.py) and with `check`."""
+"""The explanation interpreter agrees with durable_rules (durable/probe.py) and with `check`."""
 from __future__ import annotations
 
 import math

@@ -2,8 +2,8 @@
 
 Each `trigger` example must make the rule VIOLATED and each `no_trigger`
 example must make it PASSED, evaluated through durable_rules exactly as the
-engine compiles the rule (engine/probe.py). A failure carries the
-explanation tree (engine/interpreter.py) so the author sees which part of
+engine compiles the rule (durable/probe.py). A failure carries the
+explanation tree (lang/interpreter.py) so the author sees which part of
 the condition went the wrong way.
 
 Coverage (`--coverage`) tells which rules have examples both ways and which

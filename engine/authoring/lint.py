@@ -4,7 +4,7 @@
 
 What it finds (the `code` of each problem):
 
-    yaml, structure     the file does not parse, fields missing or unknown (engine/ruleset.py)
+    yaml, structure     the file does not parse, fields missing or unknown (rules/ruleset.py)
     duplicate           a rule id used twice, in one file or across files
     unknown-fact        a condition or message names a fact the vocabulary lacks ("did you mean")
     syntax, type        a condition that does not parse or compares the wrong things
@@ -16,8 +16,8 @@ What it finds (the `code` of each problem):
     examples-missing    a rule without an example that triggers it, or one that does not
     example-fails       an example that does not do what it claims (run through durable_rules)
 
-The structural part is engine/ruleset.py's loader; this module adds what a
-loader cannot know.
+The structural part is the loader of rules/ruleset.py; this module adds what
+a loader cannot know. Each loader error's code comes from its class (`_CODES`).
 """
 from __future__ import annotations
 
@@ -31,11 +31,12 @@ from shequn.facts.loader import FactsError, Lines, read_file
 from shequn.facts.vocabulary import lookup
 
 from shequn.lang import ast
-from shequn.rules.documents import DOCUMENTS, normalise_quote
-from shequn.errors import ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors, UnknownFactError
+from shequn.rules.documents import normalise_quote
+from shequn.errors import (DuplicateIdError, ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors,
+                           RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
 from shequn.rules.ruleset import Rule, Ruleset, _located, _load_one, expand_paths, load_rulesets
 
-# The seed files' names, for a --sources folder without a README table (as /work/shared/tools/check_quotes.py)
+# The seed files' names, for a --sources folder without a README table
 KNOWN_FILES = {
     "social-marketing-rules": "000_5f16090fbe97ea01.txt",
     "nine-minefields": "001_03c095dfcc2d08dd.txt",
@@ -64,8 +65,10 @@ class Problem:
                 "severity": self.severity, "rule": self.rule, "message": self.message}
 
 
-class SourcesError(ValueError):
+class SourcesError(ShequnError, ValueError):
     """The --sources folder cannot be used."""
+
+    code = "sources"
 
 
 # --- entry point -------------------------------------------------------------
@@ -92,25 +95,15 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
 
 
-_CODES: list[tuple[type, str]] = [(ExpressionSyntaxError, "syntax"), (UnknownFactError, "unknown-fact"),
-                                   (ExpressionTypeError, "type")]
+# The lint code of each loader error class; any other RuleError is "structure".
+_CODES: dict[type[RuleError], str] = {
+    ExpressionSyntaxError: "syntax", UnknownFactError: "unknown-fact", ExpressionTypeError: "type",
+    DuplicateIdError: "duplicate", UnknownDocumentError: "document", RulesetFileError: "yaml"}
 
 
 def _code(err: RuleError) -> str:
-    for kind, code in _CODES:
-        if isinstance(err, kind):
-            return code
-    msg = err.message
-    if msg.startswith("duplicate rule id") or "is also used by" in msg:
-        return "duplicate"
-    if "unknown document" in msg:
-        return "document"
-    if "unknown fact" in msg:
-        return "unknown-fact"
-    if msg.startswith(("invalid YAML", "invalid JSON", "empty file", "no such file", "binary file", "not UTF-8",
-                       "file too large", "cannot read", "is a directory")):
-        return "yaml"
-    return "structure"
+    """The lint code of a loader error, from its class (the nearest class in `_CODES`)."""
+    return next((_CODES[kind] for kind in type(err).__mro__ if kind in _CODES), "structure")
 
 
 _LINE_CACHE: dict[str, list[str]] = {}
@@ -206,8 +199,6 @@ def source_files(folder: Path) -> dict[str, Path]:
                 and path not in found.values():
             found[path.stem] = path
     for key, name in KNOWN_FILES.items():
-        doc = DOCUMENTS.get(key)
-        name = getattr(doc, "file", None) or name
         if key not in found and (folder / name).is_file():
             found[key] = folder / name
     return found

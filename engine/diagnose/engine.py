@@ -21,6 +21,7 @@ from shequn.facts.vocabulary import BY_NAME
 from shequn.rulesets import builtin_paths
 
 from shequn import __version__
+from shequn.errors import DuplicateIdError, RulesetErrors
 from shequn.durable.matcher import Matcher
 from shequn.durable.program import Outcome, Program, compile_program, encode_facts, marker_json
 from shequn.report.model import (SCHEMA_VERSION, STAGE_NAMES, build, Action, CommunityInfo, EngineInfo, Finding, NotEvaluated, Question, Report,
@@ -64,7 +65,7 @@ class Engine:
             ids = Counter(r.id for rs in self.rulesets for r in rs.rules)
             dupes = [i for i, n in ids.items() if n > 1]
             if dupes:
-                raise ValueError(f"duplicate rule ids: {', '.join(sorted(dupes))}")
+                raise RulesetErrors([DuplicateIdError(f"duplicate rule id '{i}'") for i in sorted(dupes)])
         all_rules = [r for rs in self.rulesets for r in rs.rules]
         self.rules: list[Rule] = _selected(all_rules, select, ignore)
         self._program: Program = compile_program(self.rules)
@@ -80,7 +81,7 @@ class Engine:
         return self._by_id[rule_id]
 
     def explain(self, facts: Facts | dict, rule_id: str):
-        """Why `rule_id` fired or not on these facts, part by part (engine/explain.py)."""
+        """Why `rule_id` fired or not on these facts, part by part (diagnose/explain.py)."""
         from shequn.diagnose.explain import explain_rule
         return explain_rule(self, facts, rule_id)
 
@@ -115,6 +116,12 @@ class Engine:
         """Evaluate communities one after another, yielding each report."""
         for item in items:
             yield self.evaluate(item)
+
+    def evaluate_with_exports(self, facts, exports, *, today: _dt.date | None = None, **options: Any) -> Report:
+        """Diagnose one community from its chat exports, `facts` (a facts file, mapping or None) on top:
+        written facts win, differences land in `report.discrepancies` (diagnose/measured.py)."""
+        from shequn.diagnose.measured import evaluate_with_exports
+        return evaluate_with_exports(self, facts, exports, today=today, **options)
 
     # -- reading the outcome -----------------------------------------------
 

@@ -1,6 +1,6 @@
 """Why a rule fired or not, for one community: `Engine.explain(facts, rule_id)`.
 
-The explanation evaluates the rule's condition with engine/interpreter.py
+The explanation evaluates the rule's condition with lang/interpreter.py
 on the same facts and the same inferred stage as `Engine.evaluate`, and
 states the rule's outcome as the report does:
 

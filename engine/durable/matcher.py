@@ -25,6 +25,8 @@ from typing import Callable, Iterable
 
 import durable_rules_engine as _dr
 
+from shequn.errors import InternalError
+
 _NAMES = itertools.count(1)
 _SHARED: dict[str, "Matcher"] = {}
 _SHARED_LOCK = threading.Lock()
@@ -33,8 +35,10 @@ _SHARED_LOCK = threading.Lock()
 _OK, _NOT_HANDLED, _OBSERVED = 0, 1, 2
 
 
-class MatcherError(RuntimeError):
+class MatcherError(InternalError):
     """durable_rules refused a ruleset or a fact (a bug in shequn, not in the input)."""
+
+    code = "matcher"
 
 
 class Matcher:

@@ -1,13 +1,13 @@
 """Our own evaluator of a condition's AST, for explanations and coverage.
 
-It follows engine/compiler.py exactly, so that an explanation says what
+It follows durable/compiler.py exactly, so that an explanation says what
 durable_rules decided (tests/test_interpreter.py checks it on generated facts):
 
 - Kleene's three-valued logic: True, False, or None (unknown). `a and b` is
   False as soon as one side is False, `a or b` True as soon as one is True.
 - An absent fact is unknown, never zero or false. A comparison reading an
   unknown fact is unknown; so is one that divides by a fact that is zero.
-- Values are compared as durable sees them: facts as engine/program.py
+- Values are compared as durable sees them: facts as durable/program.py
   encodes them, literals as the compiler writes them, and every comparison
   rewritten with the fact alone on one side (`compiler.isolate`), so that
   floating-point rounding happens the same way.

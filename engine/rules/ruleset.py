@@ -19,7 +19,8 @@ from shequn.facts.vocabulary import lookup
 
 from shequn.lang import ast
 from shequn.rules.documents import DOCUMENTS
-from shequn.errors import RuleError, RulesetError, RulesetErrors
+from shequn.errors import (DuplicateIdError, RuleError, RulesetError, RulesetErrors, RulesetFileError,
+                           UnknownDocumentError, UnknownFactError)
 from shequn.lang.rewrite import divisors
 from shequn.lang.parser import parse
 from shequn.lang.types import check, suggestion
@@ -205,8 +206,8 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
         rule.set_condition(parse(rule.when), parse(rule.applies) if rule.applies is not None else None)
     for name in PLACEHOLDER.findall(rule.message):
         if lookup(name) is None:
-            errors.append(RulesetError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
-                                       file=file, line=lines.get(f"{prefix}.message"), rule=rule.id))
+            errors.append(UnknownFactError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
+                                           file=file, line=lines.get(f"{prefix}.message"), rule=rule.id))
     if rule.gate and rule.stage is None:
         errors.append(RulesetError("'gate: true' needs a 'stage'", file=file, line=lines.get(f"{prefix}.gate"), rule=rule.id))
     if rule.kind == "stage" and rule.stage is None:
@@ -214,8 +215,8 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
     for i, source in enumerate(rule.sources):
         if source.doc not in documents:
             known = ", ".join(sorted(documents))
-            errors.append(RulesetError(f"source names unknown document '{source.doc}' (known: {known})",
-                                       file=file, line=lines.get(f"{prefix}.sources.{i}.doc"), rule=rule.id))
+            errors.append(UnknownDocumentError(f"source names unknown document '{source.doc}' (known: {known})",
+                                               file=file, line=lines.get(f"{prefix}.sources.{i}.doc"), rule=rule.id))
     return errors
 
 
@@ -230,7 +231,7 @@ def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError], list[tuple[s
     try:
         data, lines = read_file(path)
     except FactsError as exc:
-        return None, [RulesetError(p.message, file=file, line=p.line) for p in exc.problems], []
+        return None, [RulesetFileError(p.message, file=file, line=p.line) for p in exc.problems], []
     if not isinstance(data, dict):
         return None, [RulesetError(f"a ruleset must be a mapping with a header and 'rules', got {type(data).__name__}", file=file)], []
     errors: list[RuleError] = []
@@ -293,14 +294,15 @@ def load_rulesets(paths: Iterable[str | os.PathLike]) -> list[Ruleset]:
         for rule_id, file, line in ids:
             if rule_id in seen:
                 first = seen[rule_id]
-                errors.append(RulesetError(f"duplicate rule id '{rule_id}' (first defined at {first[0]}:{first[1]})",
-                                           file=file, line=line, rule=rule_id))
+                errors.append(DuplicateIdError(f"duplicate rule id '{rule_id}' (first defined at {first[0]}:{first[1]})",
+                                               file=file, line=line, rule=rule_id))
             else:
                 seen[rule_id] = (file, line)
         if ruleset is None:
             continue
         if ruleset.name in names:
-            errors.append(RulesetError(f"ruleset name '{ruleset.name}' is also used by {names[ruleset.name]}", file=ruleset.file))
+            errors.append(DuplicateIdError(f"ruleset name '{ruleset.name}' is also used by {names[ruleset.name]}",
+                                           file=ruleset.file))
         names[ruleset.name] = ruleset.file
         loaded.append(ruleset)
     if errors:

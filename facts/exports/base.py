@@ -21,6 +21,8 @@ import os
 import re
 from typing import Callable, ClassVar, Iterator, Optional
 
+from shequn.errors import ShequnError
+
 __all__ = [
     "ExportError", "Message", "DayStat", "People", "Reader", "ReadContext",
     "register", "READERS", "TEXT", "SYSTEM", "RED_ENVELOPE", "CARD", "JOIN",
@@ -29,8 +31,10 @@ __all__ = [
 ]
 
 
-class ExportError(Exception):
-    """A file that cannot be read as an export; the message names the file."""
+class ExportError(ShequnError):
+    """A file that cannot be read as an export, or a bad option; the message names the file."""
+
+    code = "export"
 
 
 # message kinds

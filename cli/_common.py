@@ -1,0 +1,141 @@
+"""What the command modules share: exit codes by error class, the engine, output.
+
+Exit codes are decided here, by the class of the error, never by its text:
+
+- a `ShequnError` (bad facts, rulesets, exports, sources, project file), an
+  `OSError` (a file that cannot be read or written) or a click usage error:
+  exit 2, one `error: ...` line per problem on stderr;
+- an `InternalError` or any other exception is a bug in shequn: exit 70
+  (EX_SOFTWARE) with one line asking to report it; the traceback only with
+  the global `--debug` flag.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+import traceback
+from pathlib import Path
+from typing import Iterator, NoReturn
+
+import click
+
+from shequn.errors import InternalError, ShequnError
+
+SEVERITIES = ("critical", "warning", "info")
+FAIL_ON = SEVERITIES + ("never",)
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70          # EX_SOFTWARE of sysexits.h
+
+
+class BadInput(click.ClickException):
+    """Exit 2 with one message per problem."""
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, messages):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("\n".join(self.messages))
+
+    def show(self, file=None):
+        for message in self.messages:
+            click.echo(f"error: {message}", err=True)
+
+
+def problems_of(exc: ShequnError | OSError) -> list[str]:
+    """One message per problem of a library error (or of a file that cannot be read)."""
+    if isinstance(exc, ShequnError):
+        return exc.messages()
+    name = exc.filename if exc.filename is not None else ""
+    return [f"{name}: {exc.strerror}" if name and exc.strerror else str(exc)]
+
+
+def debugging() -> bool:
+    """Whether the global --debug flag was given (False outside a `shequn` invocation)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
+
+
+def internal_error(exc: BaseException, *, debug: bool | None = None, quote_message: bool = True) -> NoReturn:
+    """Report a bug in shequn and exit 70: one line, the traceback only under --debug.
+
+    `quote_message=False` leaves the exception's text out, for errors that could quote the user's data.
+    """
+    if debugging() if debug is None else debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    what = f"{type(exc).__name__}: {exc}" if quote_message else type(exc).__name__
+    click.echo(f"shequn: internal error, please report it: {what}", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+@contextlib.contextmanager
+def exit_codes() -> Iterator[None]:
+    """Turn errors into exit codes by class (see the module docstring)."""
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise                                   # click's own: usage errors exit 2, the rest as click decides
+    except InternalError as exc:
+        internal_error(exc)
+    except (ShequnError, OSError) as exc:
+        raise BadInput(problems_of(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - anything else is a bug: say so, never hide it as bad input
+        internal_error(exc)
+
+
+def handle_errors(func):
+    """A command whose errors become exit codes by class, also when it is invoked alone."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with exit_codes():
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def make_engine(rulesets=(), select=(), ignore=()):
+    from shequn.diagnose.engine import Engine
+    return Engine(list(rulesets), select=split_selectors(select), ignore=split_selectors(ignore))
+
+
+def split_selectors(values) -> list[str]:
+    """Selectors given repeated or comma-separated, as one list."""
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def load_report_file(path: str):
+    """The reports of a report JSON file; a file that is none is bad input.
+
+    report/diff.py signals such a file with a plain ValueError (or UnicodeDecodeError),
+    so it is caught here, at the one call that reads it, not everywhere.
+    """
+    from shequn.report.diff import load_reports
+
+    try:
+        return load_reports(path)
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not a report JSON file: not UTF-8 text") from None
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def is_report_file(path: str) -> bool:
+    """Whether a file holds report JSON (else it is a facts file).
+
+    report/diff.py's is_report_file lets a UnicodeDecodeError escape for a file that
+    is not UTF-8; such a file is no report, and the facts loader says what is wrong.
+    """
+    from shequn.report import diff
+
+    try:
+        return diff.is_report_file(path)
+    except UnicodeDecodeError:
+        return False

@@ -1,0 +1,68 @@
+"""`shequn rules list` and `shequn rules show`: the rule catalogue."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from shequn.cli._common import SEVERITIES, BadInput, handle_errors, make_engine
+
+
+def _rule_dict(rule) -> dict:
+    return rule.model_dump(mode="json", exclude={"file", "line"}) | {"facts": rule.facts}
+
+
+@click.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--kind", type=click.Choice(["minefield", "practice", "stage"]))
+@click.option("--dimension")
+@click.option("--stage", type=click.IntRange(1, 5))
+@click.option("--doc", help="Only rules citing this document key.")
+@click.option("--severity", type=click.Choice(SEVERITIES))
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
+@handle_errors
+def rules_list(fmt, kind, dimension, stage, doc, severity, rulesets):
+    """List rules, filtered by kind, dimension, stage, document or severity."""
+    engine = make_engine(rulesets)
+    chosen = [r for r in engine.rules
+              if (kind is None or r.kind == kind) and (dimension is None or r.dimension == dimension)
+              and (stage is None or r.stage == stage) and (severity is None or r.severity == severity)
+              and (doc is None or any(s.doc == doc for s in r.sources))]
+    if fmt == "json":
+        click.echo(json.dumps([_rule_dict(r) for r in chosen], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for col in ("id", "severity", "kind", "dimension", "title"):
+        table.add_column(col, overflow="fold")
+    for r in chosen:
+        kind_text = r.kind + (f" {r.minefield}" if r.minefield else "") + (f" s{r.stage}" if r.stage else "") + (" gate" if r.gate else "")
+        table.add_row(r.id, r.severity, kind_text, r.dimension, r.title)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 120).print(table)
+    click.echo(f"{len(chosen)} rule(s)")
+
+
+@click.command("show")
+@click.argument("rule_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
+@handle_errors
+def rules_show(rule_id, fmt, rulesets):
+    """One rule's page: what it checks, why, what to do, condition, examples."""
+    import difflib
+
+    from shequn.authoring.rule_page import rule_page
+
+    engine = make_engine(rulesets)
+    by_id = {r.id: r for r in engine.rules}
+    rule = by_id.get(rule_id) or by_id.get(rule_id.upper())
+    if rule is None:
+        near = difflib.get_close_matches(rule_id.upper(), list(by_id), n=1)
+        raise BadInput(f"unknown rule '{rule_id}'" + (f" — did you mean {near[0]}?" if near else ""))
+    if fmt == "json":
+        click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
+    else:
+        click.echo(rule_page(rule))

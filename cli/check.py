@@ -1,0 +1,237 @@
+"""`shequn check FILES...`: diagnose communities described by facts files or chat exports."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from shequn.cli._common import FAIL_ON, SEVERITIES, BadInput, handle_errors, load_report_file, make_engine, write_output
+from shequn.facts.loader import FactsError
+
+FORMATS = ("text", "json", "jsonl", "markdown", "html")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format. Several files give a portfolio: a JSON list, JSON Lines, or one overview page.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="critical", show_default=True,
+              help="Exit 1 when a finding at or above this severity is open.")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="OLD.json",
+              help="Mark each finding new or known against an earlier report JSON (or list of reports).")
+@click.option("--fail-on-new", is_flag=True, help="With --baseline: exit 1 only for new findings at or above --fail-on.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of headings, labels and (where rules carry it) rule text.")
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+@click.option("--select", multiple=True, help="Only these rules: ids, id prefixes, dimensions, kinds, severities (comma-separated).")
+@click.option("--ignore", multiple=True, help="Leave out these rules (same selectors as --select).")
+@click.option("--export", "exports", multiple=True, type=click.Path(),
+              help="A chat export or WeCom statistics file of the community (repeatable): its measured facts "
+                   "fill in what the facts file leaves out; where both give a value, the report shows both.")
+@click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
+@handle_errors
+def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, select, ignore, exports, explain):
+    """Diagnose communities described by facts files (YAML or JSON).
+
+    \b
+    shequn check acme.yaml --format html -o acme.html
+    shequn check facts/ --format html -o portfolio.html      # one overview page
+    shequn check acme.yaml --format json -o acme-2024-05.json
+    shequn check acme.yaml --baseline acme-2024-05.json --fail-on-new
+    shequn check acme.yaml --export group1.csv --export group2.csv
+    shequn check result.json                                  # a chat export alone
+    """
+    if fail_on_new and not baseline:
+        raise BadInput("--fail-on-new needs --baseline OLD.json")
+    baselines = _load_baseline(baseline) if baseline else None
+    engine = make_engine(rulesets, select, ignore)
+    paths, exports = split_exports(expand_facts_paths(files), list(exports))
+    if exports:
+        reports, problems = evaluate_with_exports(engine, paths, exports)
+        paths = paths or exports[:1]
+    else:
+        reports, problems = evaluate_paths(engine, paths)
+    explained = explain_all(engine, reports) if explain else None
+    reports = [(p, r) for p, r, _ in reports]
+    if baselines is not None:
+        from shequn.report.diff import baseline_for, mark_baseline
+        reports = [(p, mark_baseline(r, baseline_for(r, baselines))) for p, r in reports]
+    plain = [r for _, r in reports]
+    if fmt in ("json", "jsonl"):
+        data = [r.model_dump(mode="json") for r in plain]
+        for item, extra in zip(data, explained or []):
+            item["explanations"] = extra
+        if fmt == "jsonl":
+            text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
+        else:
+            text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
+        if reports or not problems:
+            write_output(text, output)
+    elif reports:
+        shown = _translated(plain, lang, engine)
+        if fmt == "text":
+            text = render_text(shown, output, explained)
+            if output:
+                write_output(text, output)
+        else:
+            write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1), output)
+    if problems:
+        raise BadInput(problems)
+    sys.exit(exit_status(plain, fail_on, new_only=fail_on_new))
+
+
+def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:
+    """Facts files, and chat exports given among the files (recognised by content)."""
+    from shequn.facts.exports import ExportError, detect_format
+
+    facts_paths = []
+    for path in paths:
+        try:
+            detect_format(path)
+        except (ExportError, OSError):
+            facts_paths.append(path)
+        else:
+            exports.append(path)
+    return facts_paths, exports
+
+
+def evaluate_with_exports(engine, paths, exports):
+    """The exports are the groups of one community: measure them once, then diagnose
+    each facts file with the measured facts filling its gaps (or the exports alone)."""
+    from shequn.diagnose.measured import measure, merge_measured
+    from shequn.facts.exports import ExportError
+
+    try:
+        measured = measure(exports)
+    except ExportError as exc:
+        return [], exc.messages()
+    if not paths:
+        merged = merge_measured(None, measured)
+        return [(exports[0], merged.diagnose(engine), merged.facts)], []
+    reports, problems = [], []
+    for path in paths:
+        try:
+            merged = merge_measured(path, measured)
+        except FactsError as exc:
+            problems.extend(exc.messages())
+            continue
+        reports.append((path, merged.diagnose(engine), merged.facts))
+    return reports, problems
+
+
+def explain_all(engine, evaluated):
+    """For --explain: each report's findings broken into their parts (diagnose/explain.py)."""
+    from shequn.diagnose.explain import explain_report
+
+    return [explain_report(engine, facts, report) for _, report, facts in evaluated]
+
+
+def evaluate_paths(engine, paths):
+    """(path, report) for each good file and one message per problem of the bad ones.
+
+    Shows a progress bar on stderr when several files are evaluated and stderr is a terminal.
+    """
+    from shequn.facts.loader import load_facts
+
+    reports, problems = [], []
+
+    def one(path):
+        try:
+            facts = load_facts(path)
+            reports.append((path, engine.evaluate(facts), facts))
+        except FactsError as exc:
+            problems.extend(exc.messages())
+
+    if len(paths) > 1 and sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("evaluating", total=len(paths))
+            for path in paths:
+                one(path)
+                progress.advance(task)
+    else:
+        for path in paths:
+            one(path)
+    return reports, problems
+
+
+def _load_baseline(path):
+    if not Path(path).is_file():
+        raise BadInput(f"{path}: no such baseline file")
+    return load_report_file(path)
+
+
+def _translated(reports, lang, engine):
+    if lang == "en":
+        return reports
+    from shequn.report.i18n import rule_translations, translate_report
+
+    translations = rule_translations(engine.rules, lang)
+    return [translate_report(r, translations) for r in reports]
+
+
+def render_document(reports, fmt, lang="en", *, portfolio=False) -> str:
+    """Markdown or HTML: one report's page, or the portfolio overview with each community's section."""
+    if portfolio:
+        from shequn.report import portfolio as pf
+        return (pf.render_html if fmt == "html" else pf.render_markdown)(reports, lang=lang)
+    if fmt == "html":
+        from shequn.report.html import render
+    else:
+        from shequn.report.markdown import render
+    return render(reports[0], lang=lang)
+
+
+def expand_facts_paths(files) -> list[str]:
+    out: list[str] = []
+    for f in files:
+        p = Path(f)
+        if p.is_dir():
+            found = sorted(str(q) for q in p.iterdir() if q.suffix in (".yaml", ".yml", ".json") and q.is_file())
+            if not found:
+                raise BadInput(f"{f}: no facts files (*.yaml, *.yml, *.json) in this folder")
+            out.extend(found)
+        else:
+            out.append(f)
+    return out
+
+
+def render_text(reports, output, explained=None):
+    """Print reports to the terminal, or return them as plain text when writing a file."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from shequn.report.text import render
+
+    if output:
+        console = Console(record=True, file=open(os.devnull, "w"), width=100, color_system=None)
+    else:
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 100)
+    for i, report in enumerate(reports):
+        if i:
+            console.print()
+        render(report, console)
+        if explained and explained[i]:
+            from shequn.diagnose.explain import render_report_explanations
+            console.print(Text("Why, part by part", style="bold"))
+            console.print(Text(render_report_explanations(explained[i])))
+    return console.export_text() if output else None
+
+
+def exit_status(reports, fail_on: str, *, new_only: bool = False) -> int:
+    """1 when an open finding at or above `fail_on` exists (only new ones with `new_only`), else 0."""
+    if fail_on == "never":
+        return 0
+    limit = SEVERITIES.index(fail_on)
+    for report in reports:
+        for f in report.findings:
+            if f.status == "open" and SEVERITIES.index(f.severity) <= limit and (not new_only or f.baseline != "known"):
+                return 1
+    return 0
