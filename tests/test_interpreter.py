@@ -15,7 +15,7 @@ from shequn.facts.loader import FactsError, load_facts, validate_facts
 from shequn.facts.vocabulary import BY_NAME
 from shequn.lang.interpreter import evaluate, explain, outcome, render_step
 from shequn.lang.parser import parse
-from shequn.durable.probe import NOT_EVALUATED, PASSED, VIOLATED
+from shequn.rules.verdict import Verdict
 from shequn.durable.probe import Probe
 from shequn.rules.ruleset import load_ruleset, load_rulesets
 from shequn.rulesets import builtin_paths
@@ -142,7 +142,7 @@ def _interpreted(rule, example) -> str:
     facts = validate_facts(data)
     current = example.get("stage", {}).get("current", rule.stage or 1)
     value = outcome(rule, facts, current)
-    return NOT_EVALUATED if value is None else VIOLATED if value else PASSED
+    return Verdict.NOT_EVALUATED if value is None else Verdict.VIOLATED if value else Verdict.PASSED
 
 
 def _check_agreement(rule, example):
@@ -176,7 +176,7 @@ def test_interpreter_agrees_with_durable_on_every_shape(synthetic, index, data):
 def test_division_by_a_number_on_the_right_is_true_division(tmp_path):
     rule = _synthetic_rules_with(tmp_path, "size.members >= governance.admins / 2")
     example = {"community": {"name": "c"}, "size": {"members": 1}, "governance": {"admins": 3}}
-    assert PROBE.outcome(rule, example) == _interpreted(rule, example) == PASSED
+    assert PROBE.outcome(rule, example) == _interpreted(rule, example) == Verdict.PASSED
 
 
 def _synthetic_rules_with(tmp_path, when):

@@ -1,7 +1,8 @@
 """Every built-in rule carries examples that must and must not trigger it; run them all."""
 import pytest
 
-from shequn.durable.probe import NOT_EVALUATED, PASSED, VIOLATED, Probe
+from shequn.durable.probe import Probe
+from shequn.rules.verdict import Verdict
 from shequn.rules.ruleset import load_rulesets
 from shequn.rulesets import builtin_paths
 
@@ -22,17 +23,17 @@ def test_rule_has_examples_both_ways(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_trigger_examples_trigger(rule):
     for i, example in enumerate(rule.examples.trigger):
-        assert PROBE.outcome(rule, example) == VIOLATED, f"{rule.id} trigger example {i + 1} did not trigger: {example}"
+        assert PROBE.outcome(rule, example) == Verdict.VIOLATED, f"{rule.id} trigger example {i + 1} did not trigger: {example}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_no_trigger_examples_pass(rule):
     for i, example in enumerate(rule.examples.no_trigger):
-        assert PROBE.outcome(rule, example) == PASSED, f"{rule.id} no_trigger example {i + 1} did not pass: {example}"
+        assert PROBE.outcome(rule, example) == Verdict.PASSED, f"{rule.id} no_trigger example {i + 1} did not pass: {example}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_missing_facts_are_not_evaluated(rule):
     """With no facts at all a rule is never violated nor passed (unknown is not zero or false)."""
     outcome = PROBE.outcome(rule, {"stage": {"current": rule.stage or 1}})
-    assert outcome == NOT_EVALUATED, f"{rule.id} decided '{outcome}' without any facts"
+    assert outcome == Verdict.NOT_EVALUATED, f"{rule.id} decided '{outcome}' without any facts"

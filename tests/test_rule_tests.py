@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from shequn.durable.probe import PASSED, VIOLATED
+from shequn.rules.verdict import Verdict
 from shequn.durable.probe import Probe
 from shequn.authoring.examples import run_examples
 from shequn.rules.ruleset import load_ruleset, load_rulesets
@@ -27,14 +27,14 @@ def test_builtin_examples_all_pass():
 
 def test_passing_examples(tmp_path):
     run = run_examples([ruleset(tmp_path)])
-    assert [r.actual for r in run.results] == [VIOLATED, PASSED]
+    assert [r.actual for r in run.results] == [Verdict.VIOLATED, Verdict.PASSED]
     assert run.failures == [] and "2/2 examples of 1 rules" in run.render()
 
 
 def test_failure_carries_the_explanation_and_line(tmp_path):
     run = run_examples([ruleset(tmp_path, no_trigger=[{"size": {"members": 300}, "governance": {"admins": 1}}])])
     (f,) = run.failures
-    assert (f.which, f.index, f.expected, f.actual) == ("no_trigger", 1, PASSED, VIOLATED)
+    assert (f.which, f.index, f.expected, f.actual) == ("no_trigger", 1, Verdict.PASSED, Verdict.VIOLATED)
     assert f.line > 0 and f.file.endswith("mine.yaml")
     assert f.explanation.outcome == "true"
     text = run.render()
@@ -76,5 +76,5 @@ def test_probe_survives_a_first_example_that_fires_nothing(tmp_path):
     every compiled program carries a rule that always fires (program.SEEN)."""
     rule = ruleset(tmp_path, when="size.members > 150").rules[0]
     probe = Probe()
-    assert probe.outcome(rule, {"size": {"members": 1}}) == PASSED
-    assert probe.outcome(rule, {"size": {"members": 151}}) == VIOLATED
+    assert probe.outcome(rule, {"size": {"members": 1}}) == Verdict.PASSED
+    assert probe.outcome(rule, {"size": {"members": 151}}) == Verdict.VIOLATED

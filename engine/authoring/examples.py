@@ -18,10 +18,11 @@ from typing import Any, Iterable
 from shequn.facts.loader import FactsError, Lines, read_file
 
 from shequn.lang.interpreter import FALSE, TRUE, Step, explain as explain_tree, flat_facts, render_step
-from shequn.durable.probe import PASSED, VIOLATED, Probe, example_facts
+from shequn.durable.probe import Probe, example_facts
 from shequn.rules.ruleset import Rule, Ruleset
+from shequn.rules.verdict import Verdict
 
-EXPECTED = {"trigger": VIOLATED, "no_trigger": PASSED}
+EXPECTED = {"trigger": Verdict.VIOLATED, "no_trigger": Verdict.PASSED}
 INVALID = "invalid"
 
 

@@ -2,13 +2,10 @@
 
 The explanation evaluates the rule's condition with lang/interpreter.py
 on the same facts and the same inferred stage as `Engine.evaluate`, and
-states the rule's outcome as the report does:
-
-    violated        the condition is true (a finding, or a next action)
-    passed          the condition is false
-    not_evaluated   a fact it needs is unknown
-    not_applicable  a stage action of another stage, or an essential of a
-                    later stage: the report leaves it out
+states the rule's verdict as the report does, with the same `verdict_of`
+(engine/rules/verdict.py): violated, passed, not_evaluated, or
+not_applicable (a stage action of another stage, or an essential of a later
+stage: the report leaves it out).
 
 A violated rule with an active waiver is reported as `waived`.
 """
@@ -20,8 +17,9 @@ from typing import Any
 from shequn.facts.loader import validate_facts
 
 from shequn.lang.interpreter import FALSE, TRUE, Step, explain as explain_tree, render_step
+from shequn.rules.verdict import Verdict, inapplicable, verdict_of
 
-VIOLATED, PASSED, NOT_EVALUATED, NOT_APPLICABLE, WAIVED = "violated", "passed", "not_evaluated", "not_applicable", "waived"
+TRUTH = {TRUE: True, FALSE: False}               # the interpreter's Kleene value; anything else is unknown
 
 
 @dataclass
@@ -30,7 +28,7 @@ class Explanation:
     rule: str
     title: str
     when: str
-    outcome: str
+    outcome: Verdict
     stage: int                                   # the inferred current stage
     tree: Step
     reason: str = ""
@@ -72,37 +70,32 @@ def explain_rule(engine, facts, rule_id: str, report=None) -> Explanation:
     current = report.stage.current
     flat = facts.flat()
     tree = explain_tree(rule, flat, current)
-    reason = ""
-    if rule.stage_action and rule.stage != current:
-        outcome, reason = NOT_APPLICABLE, f"an action of stage {rule.stage}; the community is at stage {current}"
-    elif rule.gate and rule.stage > current:
-        outcome, reason = NOT_APPLICABLE, f"an essential of stage {rule.stage}; the community is at stage {current}"
-    else:
-        outcome = {TRUE: VIOLATED, FALSE: PASSED}.get(tree.outcome, NOT_EVALUATED)
+    outcome = verdict_of(rule, TRUTH.get(tree.outcome), current)
+    reason = inapplicable(rule, current)
     waiver = None
-    if outcome == VIOLATED:
+    if outcome == Verdict.VIOLATED:
         finding = next((f for f in report.findings if f.rule == rule.id), None)
         if finding is not None and finding.status == "waived":
-            outcome, waiver = WAIVED, finding.waiver
+            outcome, waiver = Verdict.WAIVED, finding.waiver
     missing = next((list(n.missing) for n in report.not_evaluated if n.rule == rule.id), [])
-    if outcome == NOT_EVALUATED and not missing:
+    if outcome == Verdict.NOT_EVALUATED and not missing:
         missing = [s for st in tree.walk() for s in st.missing]
         missing = list(dict.fromkeys(missing))
     return Explanation(rule.id, rule.title, rule.when, outcome, current, tree, reason, missing, waiver)
 
 
-def report_status(report, rule_id: str) -> str:
+def report_status(report, rule_id: str) -> Verdict:
     """The rule's outcome as the report states it (for checking explanations against `check`)."""
     for f in report.findings:
         if f.rule == rule_id:
-            return WAIVED if f.status == "waived" else VIOLATED
+            return Verdict.WAIVED if f.status == "waived" else Verdict.VIOLATED
     if any(n.rule == rule_id for n in report.not_evaluated):
-        return NOT_EVALUATED
+        return Verdict.NOT_EVALUATED
     if any(a.rule == rule_id for a in report.actions):
-        return VIOLATED
+        return Verdict.VIOLATED
     if rule_id in report.passed:
-        return PASSED
-    return NOT_APPLICABLE
+        return Verdict.PASSED
+    return Verdict.NOT_APPLICABLE
 
 
 def explain_report(engine, facts, report=None) -> dict[str, dict[str, Any]]:

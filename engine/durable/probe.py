@@ -13,13 +13,11 @@ from typing import Any
 
 from shequn.facts.loader import validate_facts
 
-from shequn.lang import ast
-from shequn.lang.rewrite import substitute
 from shequn.durable.matcher import Matcher
-from shequn.durable.program import _Builder, _outcome_rules, decided, encode_facts
+from shequn.durable.program import Program, community_json, compile_single, encode_facts
+from shequn.durable.verdicts import verdict_alone
 from shequn.rules.ruleset import Rule
-
-VIOLATED, PASSED, NOT_EVALUATED = "violated", "passed", "not_evaluated"
+from shequn.rules.verdict import Verdict
 
 
 def example_facts(example: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
@@ -37,36 +35,23 @@ class Probe:
     """Compiles single conditions on demand and caches them."""
 
     def __init__(self):
-        self._cache: dict[tuple[str, int | None], Matcher] = {}
+        self._cache: dict[tuple[str, int | None], tuple[Matcher, Program]] = {}
         self._lock = threading.Lock()
 
-    def _matcher(self, rule: Rule, current: int | None) -> tuple[Matcher, str]:
+    def _compiled(self, rule: Rule, current: int | None) -> tuple[Matcher, Program]:
         key = (rule.id + "\0" + rule.when, current)
         with self._lock:
             if key not in self._cache:
-                node = rule.condition
-                if "stage.current" in ast.names(node):
-                    node = substitute(node, {"stage.current": current if current is not None else (rule.stage or 1)})
-                b = _Builder([rule])
-                _outcome_rules(b, 0, node, None, "")
-                program = b.build()
-                self._cache[key] = (Matcher.for_definitions(program.definitions), program.bucket_json)
+                program = compile_single(rule, current)
+                self._cache[key] = (Matcher.for_definitions(program.definitions), program)
             return self._cache[key]
 
-    def outcome(self, rule: Rule, example: dict[str, Any]) -> str:
+    def outcome(self, rule: Rule, example: dict[str, Any]) -> Verdict:
         """violated, passed or not_evaluated; raises FactsError for invalid example facts."""
         data, current = example_facts(example)
         facts = validate_facts(data, f"example of {rule.id}")
         flat = facts.flat()
-        matcher, bucket = self._matcher(rule, current)
-        encoded = encode_facts(flat)
-
-        def payload(sid: str) -> str:
-            return f'[{{"sid":"{sid}","id":"c",{bucket}' + (f",{encoded}" if encoded else "") + "}]"
-
-        kinds = {name.split(":", 1)[1][0] for name in matcher.run(payload, lambda name, sid: []) if ":" in name}
-        if "T" in kinds:
-            return VIOLATED
-        if "P" in kinds:
-            return PASSED
-        return PASSED if decided(rule, flat) else NOT_EVALUATED
+        matcher, program = self._compiled(rule, current)
+        encoded, bucket = encode_facts(flat), program.bucket_json
+        fired = matcher.run(lambda sid: f"[{community_json(sid, bucket, encoded)}]", lambda name, sid: [])
+        return verdict_alone(program, fired, flat)

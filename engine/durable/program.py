@@ -15,9 +15,14 @@ definitely false; its action asserts `current k`. Rules that read
 `stage.current` (stage actions, the declared-stage check) are compiled once
 per stage, joined with the marker `current k`, so they fire only on the
 inferred stage.
+
+`compile_single` compiles one rule alone, without stage gates nor the stage
+guard of stage actions (how a rule's examples are run). What fired is read as
+verdicts by engine/durable/verdicts.py.
 """
 from __future__ import annotations
 
+import enum
 import json
 import math
 from dataclasses import dataclass, field
@@ -36,12 +41,21 @@ SEEN = "seen"
 GROUP_WIDTH = 16          # durable's matcher keeps at most 64 pending nodes: keep fan-out small
 
 
+class Fired(enum.Enum):
+    """What a fired durable rule says."""
+    VIOLATED = "T"                      # <n>:T, the condition is definitely true
+    PASSED_DESPITE_UNKNOWN = "P"        # <n>:P, definitely false although a fact it reads is unknown
+    STAGE_DONE = "done"                 # g<k>:done, every essential of stage k is definitely false
+    STAGE_OPEN = "open"                 # g<k>:open, some essential of stage k is not
+    SEEN = "seen"                       # matches every session (see _Builder.build)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a fired durable rule means."""
     rule: int              # index into Program.rules, or -1 for gates
-    kind: str              # T (violated), P (passed although a fact is unknown), done, open
-    stage: int = 0
+    kind: Fired
+    stage: int = 0         # the stage it fires on (0: any stage)
 
 
 @dataclass
@@ -105,16 +119,17 @@ class _Builder:
         # Every session must match something: durable 2.0.28 can corrupt its heap
         # when the first fact asserted on a ruleset matches no rule at all.
         prog.definitions[SEEN] = {"all": [{"m": {"_a0": 1}}]}
-        prog.outcomes[SEEN] = Outcome(-1, "seen")
+        prog.outcomes[SEEN] = Outcome(-1, Fired.SEEN)
         prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
         return prog
 
 
 def _outcome_rules(b: _Builder, i: int, node: ast.Expr, marker: dict | None, suffix: str, stage: int = 0):
-    b.add(f"{i}:T{suffix}", compile_condition(node, "T"), Outcome(i, "T", stage), marker)
+    b.add(f"{i}:T{suffix}", compile_condition(node, "T"), Outcome(i, Fired.VIOLATED, stage), marker)
     unknown = undecided(node)
     if unknown is not False:
-        b.add(f"{i}:P{suffix}", conj([compile_condition(node, "F"), unknown]), Outcome(i, "P", stage), marker)
+        b.add(f"{i}:P{suffix}", conj([compile_condition(node, "F"), unknown]),
+              Outcome(i, Fired.PASSED_DESPITE_UNKNOWN, stage), marker)
 
 
 def condition_of(rule: Rule) -> ast.Expr:
@@ -137,8 +152,22 @@ def compile_program(rules: list[Rule]) -> Program:
     for k in STAGES:
         essentials = [r.condition for r in rules if r.gate and r.stage == k]
         reached = _marker("reached", k)
-        b.add(f"g{k}:done", conj([compile_condition(e, "F") for e in essentials]), Outcome(-1, "done", k), reached)
-        b.add(f"g{k}:open", disj([compile_condition(e, "NF") for e in essentials]), Outcome(-1, "open", k), reached)
+        b.add(f"g{k}:done", conj([compile_condition(e, "F") for e in essentials]), Outcome(-1, Fired.STAGE_DONE, k), reached)
+        b.add(f"g{k}:open", disj([compile_condition(e, "NF") for e in essentials]), Outcome(-1, Fired.STAGE_OPEN, k), reached)
+    return b.build()
+
+
+def compile_single(rule: Rule, current_stage: int | None = None) -> Program:
+    """One rule's own condition alone, as rule 0: no stage gates, no stage guard.
+
+    A condition reading `stage.current` reads `current_stage` (default: the
+    rule's stage, or 1).
+    """
+    node = rule.condition
+    if "stage.current" in ast.names(node):
+        node = substitute(node, {"stage.current": current_stage if current_stage is not None else (rule.stage or 1)})
+    b = _Builder([rule])
+    _outcome_rules(b, 0, node, None, "")
     return b.build()
 
 
@@ -165,14 +194,10 @@ def encode_facts(flat: dict[str, Any]) -> str:
     return ",".join(parts)
 
 
+def community_json(sid: str, bucket: str, encoded: str) -> str:
+    """The community fact of session `sid`: the bucket flags and the encoded facts."""
+    return f'{{"sid":"{sid}","id":"c",{bucket}' + (f",{encoded}" if encoded else "") + "}"
+
+
 def marker_json(kind: str, stage: int, sid: str) -> str:
     return f'{{"sid":"{sid}","id":"{kind}{stage}","t":"{kind}","stage":{stage}}}'
-
-
-def decided(rule: Rule, flat: dict[str, Any]) -> bool:
-    """Whether a rule for which no outcome fired was decided (false) rather than unknown:
-    every fact it reads is known and no divisor is zero."""
-    for name in rule.facts:
-        if name not in flat:
-            return False
-    return all(flat[d] != 0 for d in rule.divisors)

@@ -1,0 +1,52 @@
+"""A rule's verdict on one community, as every layer names it.
+
+    violated        the condition is true (a finding, or a next action)
+    passed          the condition is false
+    not_evaluated   a fact it needs is unknown (or a divisor is zero)
+    not_applicable  a stage action of another stage, or an essential of a
+                    later stage: the report leaves it out
+    waived          violated, with an active waiver (decided by the report)
+
+The condition's truth is three-valued: True, False, or None when unknown.
+The report, the explanation and the rule examples all turn it into a
+verdict with `verdict_of`, so they cannot disagree.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+
+class Verdict(StrEnum):
+    VIOLATED = "violated"
+    PASSED = "passed"
+    NOT_EVALUATED = "not_evaluated"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+
+# the verdict of a rule that applies, by the truth of its condition
+BY_TRUTH: dict[bool | None, Verdict] = {True: Verdict.VIOLATED, False: Verdict.PASSED, None: Verdict.NOT_EVALUATED}
+
+
+class Staged(Protocol):
+    """What applicability reads of a rule (a `Rule`, or a summary of one)."""
+    stage: int | None
+    gate: bool
+    stage_action: bool
+
+
+def inapplicable(rule: Staged, current: int) -> str:
+    """Why the rule does not apply at the `current` stage, or "" when it does."""
+    if rule.stage_action and rule.stage != current:
+        return f"an action of stage {rule.stage}; the community is at stage {current}"
+    if rule.gate and rule.stage is not None and rule.stage > current:
+        return f"an essential of stage {rule.stage}; the community is at stage {current}"
+    return ""
+
+
+def verdict_of(rule: Staged, truth: bool | None, current: int | None = None) -> Verdict:
+    """The verdict of a condition's truth; with no `current` stage the rule is judged alone."""
+    if current is not None and inapplicable(rule, current):
+        return Verdict.NOT_APPLICABLE
+    return BY_TRUTH[truth]
