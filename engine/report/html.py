@@ -9,6 +9,7 @@ stage track, severity groups).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from typing import Any, Iterable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -120,6 +121,12 @@ def environment(kind: str = "html") -> Environment:
 
 def _today(generated: _dt.date | str | None) -> str:
     if generated is None:
+        pinned = os.environ.get("SHEQUN_TODAY")          # reproducible output: docs/testing.md
+        if pinned:
+            try:
+                return _dt.date.fromisoformat(pinned).isoformat()
+            except ValueError:
+                raise ValueError(f"not a date (YYYY-MM-DD): {pinned!r} in SHEQUN_TODAY") from None
         return _dt.date.today().isoformat()
     return generated.isoformat() if isinstance(generated, _dt.date) else str(generated)
 
