@@ -56,8 +56,10 @@ def test_check_output_matches_golden(community, fmt, update_golden, monkeypatch)
                     pytrace=False)
 
 
-def test_golden_files_are_all_in_use():
+def test_golden_files_are_all_in_use(update_golden):
     """A golden file nobody compares against would silently pin nothing."""
+    if update_golden:
+        pytest.skip("the files are being rewritten")
     expected = {f"{c}.{ext}" for c in COMMUNITIES for ext in FORMATS.values()}
     assert {p.name for p in GOLDEN.iterdir()} == expected
 
