@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/shequn check $(EXAMPLE) --fail-on never
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py

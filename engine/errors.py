@@ -114,3 +114,9 @@ class SelectionError(ShequnError, ValueError):
 
     def messages(self) -> list[str]:
         return list(self.problems)
+
+
+class ConfigError(ShequnError, ValueError):
+    """A setting is wrong: a project file (shequn.yaml, [tool.shequn]) or an environment variable."""
+
+    code = "config"

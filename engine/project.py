@@ -21,14 +21,14 @@ from typing import Any
 
 from shequn.facts.loader import FactsError, read_file
 
-from shequn.errors import ShequnError
+from shequn.errors import ConfigError
 
 KEYS = ("rulesets", "select", "ignore", "fail_on", "format")
 FAIL_ON = ("critical", "warning", "info", "never")
 FORMATS = ("text", "json", "jsonl", "markdown", "html")
 
 
-class ProjectError(ShequnError):
+class ProjectError(ConfigError):
     """The project file is malformed; the message names the file."""
 
     code = "config"

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
-from test_render_support import Page, assert_self_contained, facts, healthier, hostile, ruleset_path  # noqa: E402,F401
+from support import Page, assert_self_contained, facts, healthier, hostile
 
-from shequn.cli.main import cli  # noqa: E402
+from shequn.cli.main import cli
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
-from test_render_support import Page, assert_self_contained, facts, healthier, rengine, ruleset_path  # noqa: E402,F401
+from support import Page, assert_self_contained, facts, healthier
 
-from shequn.report.diff import compare, load_reports, mark_baseline, render_html, render_json, render_markdown, render_text  # noqa: E402
+from shequn.report.diff import compare, load_reports, mark_baseline, render_html, render_json, render_markdown, render_text
 
 
 @pytest.fixture

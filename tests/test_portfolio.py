@@ -1,13 +1,10 @@
 """The portfolio: one overview across many communities (HTML and Markdown)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
-from test_render_support import Page, assert_self_contained, facts, healthier, hostile, rengine, ruleset_path  # noqa: E402,F401
+from support import Page, assert_self_contained, facts, healthier, hostile
 
-from shequn.report.portfolio import portfolio_summary, render_html, render_markdown  # noqa: E402
+from shequn.report.portfolio import portfolio_summary, render_html, render_markdown
 
 
 def _reports(rengine):

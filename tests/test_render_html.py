@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
-from test_render_support import HOSTILE, Page, assert_self_contained, facts, hostile, rengine, ruleset_path  # noqa: F401
+from support import HOSTILE, Page, assert_self_contained, facts, hostile
 
 from shequn.report.html import render
 

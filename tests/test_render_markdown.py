@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))                 # the shared test data beside this file
-from test_render_support import facts, hostile, rengine, ruleset_path  # noqa: E402,F401
+from support import facts, hostile
 
-from shequn.report.markdown import render  # noqa: E402
-from shequn.report.views import md_escape  # noqa: E402
+from shequn.report.markdown import render
+from shequn.report.views import md_escape
 
 
 def _md(rengine, data=None, lang="en"):

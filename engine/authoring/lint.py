@@ -34,7 +34,7 @@ from shequn.lang import ast
 from shequn.rules.documents import normalise_quote
 from shequn.errors import (DuplicateIdError, ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors,
                            RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
-from shequn.rules.ruleset import Rule, Ruleset, _located, _load_one, expand_paths, load_rulesets
+from shequn.rules.ruleset import Rule, Ruleset, locate_error, load_ruleset_file, expand_paths, load_rulesets
 
 # The seed files' names, for a --sources folder without a README table
 KNOWN_FILES = {
@@ -83,7 +83,7 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
     except RulesetErrors as exc:
         problems.extend(_from_error(e) for e in exc.errors)
     for path in expand_paths(paths):
-        ruleset = _load_one(path)[0]
+        ruleset = load_ruleset_file(path)[0]
         if ruleset is None:
             continue
         try:
@@ -144,7 +144,7 @@ def _at(rule: Rule, lines: Lines, path: str, code: str, message: str, column: in
         severity: str = "error") -> Problem:
     """A problem placed at a value of the file (with a column inside an expression when given)."""
     err = RuleError(message, column=column)
-    placed = _located(err, rule.file, lines, path, rule.id)
+    placed = locate_error(err, rule.file, lines, path, rule.id)
     line = placed.line or rule.line or 1
     col = placed.column if column is not None and placed.column else _value_column(lines, path, rule.file, line)
     return Problem(rule.file, line, col, code, message, rule.id, severity)

@@ -9,11 +9,13 @@ model and the source documents' titles.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from shequn.errors import ConfigError
 from shequn.report.i18n import Labels, labels
 from shequn.report.model import Finding, Report
 from shequn.report.values import format_value
@@ -29,8 +31,14 @@ def score_class(score: int | None) -> str:
 
 
 def today(generated: _dt.date | str | None) -> str:
-    """The date a page shows: the one given, or today's."""
+    """The date a page shows: the one given, SHEQUN_TODAY (reproducible output, docs/testing.md), or today's."""
     if generated is None:
+        pinned = os.environ.get("SHEQUN_TODAY")
+        if pinned:
+            try:
+                return _dt.date.fromisoformat(pinned).isoformat()
+            except ValueError:
+                raise ConfigError(f"not a date (YYYY-MM-DD): {pinned!r} in SHEQUN_TODAY") from None
         return _dt.date.today().isoformat()
     return generated.isoformat() if isinstance(generated, _dt.date) else str(generated)
 

@@ -159,7 +159,7 @@ class Ruleset(BaseModel):
 
 # --- loading ---------------------------------------------------------------
 
-def _located(err: RuleError, file: str, lines: Lines, path: str, rule_id: str | None) -> RuleError:
+def locate_error(err: RuleError, file: str, lines: Lines, path: str, rule_id: str | None) -> RuleError:
     line, column, style = lines.value(path)
     if line is None:
         return err.located(file, lines.get(path), rule=rule_id)
@@ -191,7 +191,7 @@ def _condition_errors(when: Any, file: str, lines: Lines, prefix: str, rule_id: 
     try:
         check(parse(when))
     except RuleError as err:
-        return [_located(err, file, lines, f"{prefix}.{key}", rule_id)]
+        return [locate_error(err, file, lines, f"{prefix}.{key}", rule_id)]
     return []
 
 
@@ -225,7 +225,7 @@ def load_ruleset(path: str | os.PathLike) -> Ruleset:
     return load_rulesets([path])[0]
 
 
-def _load_one(path: Path) -> tuple[Ruleset | None, list[RuleError], list[tuple[str, str, int]]]:
+def load_ruleset_file(path: Path) -> tuple[Ruleset | None, list[RuleError], list[tuple[str, str, int]]]:
     """(ruleset or None, problems, (id, file, line) of every rule that names an id)."""
     file = str(path)
     try:
@@ -289,7 +289,7 @@ def load_rulesets(paths: Iterable[str | os.PathLike]) -> list[Ruleset]:
     seen: dict[str, tuple[str, int]] = {}
     names: dict[str, str] = {}
     for path in expand_paths(paths):
-        ruleset, errs, ids = _load_one(path)
+        ruleset, errs, ids = load_ruleset_file(path)
         errors.extend(errs)
         for rule_id, file, line in ids:
             if rule_id in seen:

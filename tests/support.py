@@ -1,11 +1,12 @@
-"""Shared test data for the report renderers, portfolio, diff and check formats (imported by those tests),
-and the tests of the labels themselves (engine/i18n.py)."""
+"""Shared test data for the report renderers, portfolio, diff and check formats.
+
+Imported as `support` (pytest's `pythonpath` puts tests/ on the path); the
+fixtures built from it (`ruleset_path`, `rengine`) are in conftest.py.
+"""
 from __future__ import annotations
 
 import textwrap
 from html.parser import HTMLParser
-
-import pytest
 
 HOSTILE = "<script>alert(1)</script> | `tick` *star* [x](http://evil.example)"
 
@@ -128,19 +129,6 @@ def hostile() -> dict:
     return facts(HOSTILE, positioning__statement="`code` | pipe <script>alert(2)</script> **bold** # h")
 
 
-@pytest.fixture(scope="session")
-def ruleset_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("rulesets") / "report-tests.yaml"
-    path.write_text(RULESET, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="session")
-def rengine(ruleset_path):
-    from shequn.diagnose.engine import Engine
-    return Engine([ruleset_path], builtin=False)
-
-
 class Page(HTMLParser):
     """The parts of an HTML page the tests look at."""
 
@@ -206,44 +194,8 @@ def assert_self_contained(html: str) -> None:
     assert not re.search(r"url\(", page.style), "the CSS loads nothing"
 
 
-# --- tests of the labels ---------------------------------------------------------
+def examples(n: int) -> int:
+    """`n` property examples under the dev Hypothesis profile, proportionally more under ci (conftest.py)."""
+    from hypothesis import settings
 
-def test_every_label_has_a_chinese_text():
-    from shequn.report.i18n import DIMENSION_NAMES, LABELS, STAGE_NAMES_I18N
-
-    assert set(LABELS["zh"]) == set(LABELS["en"])
-    assert set(DIMENSION_NAMES["zh"]) == set(DIMENSION_NAMES["en"])
-    assert set(STAGE_NAMES_I18N["zh"]) == {1, 2, 3, 4, 5}
-    for key, text in LABELS["en"].items():
-        assert set(_fields(text)) == set(_fields(LABELS["zh"][key])), key
-
-
-def _fields(text):
-    import string
-    return [f for _, f, _, _ in string.Formatter().parse(text) if f]
-
-
-def test_labels_reject_an_unknown_language():
-    from shequn.report.i18n import labels
-
-    with pytest.raises(ValueError):
-        labels("fr")
-    t = labels("zh")
-    assert t.findings == "诊断发现"
-    assert t("stage_of", current=2) == "第 2 阶段（共 5 个）"
-    assert t.dimension_name("governance") == "管理"
-
-
-def test_translate_report_uses_zh_text_and_fills_placeholders(rengine):
-    from shequn.report.i18n import rule_translations, translate_report
-
-    report = rengine.evaluate(facts())
-    translated = translate_report(report, rule_translations(rengine.rules, "zh"))
-    by_rule = {f.rule: f for f in translated.findings}
-    assert by_rule["RPT001"].title == "定位不清"
-    assert by_rule["RPT001"].advice == ["写一句话定位。"]
-    assert by_rule["RPT002"].message == "300 名成员，只有 1 名管理员。"
-    assert by_rule["RPT002"].advice == ["Recruit a second admin."]        # no zh advice: English kept
-    assert by_rule["RPT003"].title == "Strict enforcement"                 # no zh at all
-    assert {f.rule: f.title for f in report.findings}["RPT001"] == "No positioning statement"   # original untouched
-    assert rule_translations(rengine.rules, "en") == {}
+    return max(1, n * settings.default.max_examples // 100)

@@ -1,0 +1,140 @@
+"""The durable_rules behaviours the engine relies on (engine/durable/matcher.py's docstring).
+
+durable-rules is pinned and driven through its C module: these tests say
+what an upgrade must keep, on hand-written rule definitions, independent
+of the compiler.
+"""
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from shequn.durable.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every session's first fact matches `seen`: durable 2.0.28 can corrupt its heap
+# when the first fact asserted on a ruleset matches no rule (engine/durable/program.py).
+DEFINITIONS = {
+    "seen": {"all": [{"m": {"kind": "community"}}]},
+    "more-than-5": {"all": [{"m": {"$gt": {"n": 5}}}]},
+    "less-than-10": {"all": [{"m": {"$lt": {"n": 10}}}]},
+    "more-than-100": {"all": [{"m": {"$gt": {"n": 100}}}]},
+    "marked-once": {"all": [{"m": {"$and": [{"kind": "marker"}, {"step": 1}]}}]},
+    "marked-twice": {"all": [{"m": {"$and": [{"kind": "marker"}, {"step": 2}]}}]},
+}
+
+
+def community(n: float):
+    """facts_json for Matcher.run: one community fact with property n."""
+    return lambda sid: json.dumps([{"sid": sid, "id": "c", "kind": "community", "n": n}])
+
+
+def marker(sid: str, step: int) -> str:
+    return json.dumps({"sid": sid, "id": f"m{step}", "kind": "marker", "step": step})
+
+
+def no_chain(name: str, sid: str) -> list[str]:
+    return []
+
+
+def mark_after(trigger: str):
+    """chain for Matcher.run: `trigger` asserts marker 1, marker 1 asserts marker 2."""
+    def chain(name: str, sid: str) -> list[str]:
+        return {trigger: [marker(sid, 1)], "marked-once": [marker(sid, 2)]}.get(name, [])
+    return chain
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.for_definitions(DEFINITIONS)
+
+
+@pytest.mark.parametrize("n, fired", [
+    (7, {"seen", "more-than-5", "less-than-10"}),
+    (50, {"seen", "more-than-5"}),
+    (3, {"seen", "less-than-10"}),
+    (500, {"seen", "more-than-5", "more-than-100"}),
+])
+def test_a_fact_is_matched_by_every_rule_whose_condition_holds(matcher, n, fired):
+    got = matcher.run(community(n), no_chain)
+    assert sorted(got) == sorted(fired)                  # each once: a fact, not an event consumed by one rule
+
+
+def test_asserting_during_an_action_chains_further_rules(matcher):
+    fired = matcher.run(community(7), mark_after("more-than-5"))
+    assert {"marked-once", "marked-twice"} <= set(fired)
+    assert fired.index("more-than-5") < fired.index("marked-once") < fired.index("marked-twice")
+
+
+def test_no_chain_without_the_trigger(matcher):
+    fired = matcher.run(community(3), mark_after("more-than-5"))
+    assert "marked-once" not in fired and "marked-twice" not in fired
+
+
+def test_delete_state_leaves_nothing_for_the_next_session(monkeypatch):
+    """Even under the same session id, a session sees nothing the previous one asserted."""
+    own = Matcher(json.dumps(DEFINITIONS, sort_keys=True) + " ")         # not the shared one: its ids are changed
+    monkeypatch.setattr(own, "_sids", itertools.repeat(1))
+    assert "marked-twice" in own.run(community(7), mark_after("more-than-5"))
+    assert sorted(own.run(community(3), no_chain)) == ["less-than-10", "seen"]     # no marker, no n = 7 left
+
+
+def rss_bytes() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return None
+
+
+def test_many_sessions_do_not_accumulate(matcher):
+    """durable keeps at most 1024 live sessions per ruleset (MemoryError after that): every run must
+    free its own. Memory is measured loosely, not timed."""
+    chain = mark_after("more-than-5")
+    for _ in range(1000):
+        matcher.run(community(7), chain)
+    before = rss_bytes()
+    for i in range(20_000):
+        fired = matcher.run(community(3 if i % 2 else 7), chain)
+    assert "marked-once" not in fired                         # the last one (n = 3) saw no earlier marker
+    after = rss_bytes()
+    if before is not None and after is not None:
+        assert after - before < 32 * 2**20, f"RSS grew by {(after - before) / 2**20:.1f} MiB over 20,000 sessions"
+
+
+def test_identical_definitions_share_one_matcher():
+    reordered = dict(reversed(list(DEFINITIONS.items())))
+    assert Matcher.for_definitions(reordered) is Matcher.for_definitions(DEFINITIONS)
+    other = {**DEFINITIONS, "more-than-1000": {"all": [{"m": {"$gt": {"n": 1000}}}]}}
+    assert Matcher.for_definitions(other) is not Matcher.for_definitions(DEFINITIONS)
+
+
+def test_engines_with_the_same_rules_share_their_matcher():
+    from shequn.diagnose.engine import Engine
+
+    mini = ROOT / "tests" / "data" / "mini.yaml"
+    assert Engine([mini], builtin=False)._matcher is Engine([mini], builtin=False)._matcher
+
+
+def calls_named(path: Path, name: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and
+            (getattr(node.func, "attr", None) == name or getattr(node.func, "id", None) == name)]
+
+
+def test_delete_ruleset_is_never_called():
+    """In 2.0.28 it corrupts the heap after a few hundred rulesets; matchers are shared instead."""
+    calls = {str(p.relative_to(ROOT)): lines for folder in ("engine", "facts", "cli")
+             for p in sorted((ROOT / folder).rglob("*.py")) if (lines := calls_named(p, "delete_ruleset"))}
+    assert calls == {}
+
+
+def test_the_delete_ruleset_check_sees_a_call(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text("import durable_rules_engine as dr\ndr.delete_ruleset(handle)\n", encoding="utf-8")
+    assert calls_named(path, "delete_ruleset") == [2]
