@@ -135,18 +135,13 @@ def is_module(dotted: str) -> bool:
     return False
 
 
-# Known debt, to be made public names in shequn.rules.ruleset; remove an entry once it is gone.
-KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()
-
-
 def test_no_module_imports_another_modules_private_names():
     """A leading underscore means "this module only": using it elsewhere couples two modules' insides."""
     found = []
     for path in python_files():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for line, module, name in imported_from(tree, path):
-            if module != "__future__" and is_private(name) and not is_module(f"{module}.{name}") \
-                    and (module_name(path), module, name) not in KNOWN_PRIVATE_IMPORTS:
+            if module != "__future__" and is_private(name) and not is_module(f"{module}.{name}"):
                 found.append(f"{path.relative_to(ROOT)}:{line}: from {module} import {name}")
     assert not found, "private names imported from another module:\n" + "\n".join(found)
 
