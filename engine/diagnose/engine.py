@@ -16,39 +16,22 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from shequn.facts.loader import validate_facts
 from shequn.facts.model import Facts
-from shequn.facts.vocabulary import BY_NAME
 from shequn.rulesets import builtin_paths
 
 from shequn import __version__
 from shequn.errors import DuplicateIdError, RulesetErrors
 from shequn.durable.matcher import Matcher
 from shequn.durable.program import STAGES, Program, compile_program
-from shequn.report.model import (SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report,
-                     RulesetInfo, Summary)
-from shequn.rules.ruleset import PLACEHOLDER, Rule, Ruleset, load_rulesets
-from shequn.diagnose.scoring import score
-from shequn.rules.ruleset import DIMENSIONS, SEVERITY_ORDER
-from shequn.report.values import interpolate
 from shequn.durable.verdicts import Reader, Run
+from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
+from shequn.rules.ruleset import DIMENSIONS, Rule, Ruleset, load_rulesets
+from shequn.rules.selection import select_rules
 from shequn.rules.verdict import Verdict
-from shequn.diagnose import questions, stages
+from shequn.diagnose import findings as findings_, plan as plan_, questions, stages
 from shequn.diagnose.rule_info import RuleInfo
-from shequn.diagnose.scoring import dimension_scores
+from shequn.diagnose.scoring import Tally
 
-
-
-def matches(rule: Rule, selector: str) -> bool:
-    """A selector names a rule id or id prefix, a dimension, kind, severity or ruleset."""
-    s = selector.strip()
-    return bool(s) and (rule.id == s or rule.id.startswith(s) or s in (rule.dimension, rule.kind, rule.severity, rule.ruleset))
-
-
-def _selected(rules: list[Rule], select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[Rule]:
-    if select:
-        rules = [r for r in rules if any(matches(r, s) for s in select)]
-    if ignore:
-        rules = [r for r in rules if not any(matches(r, s) for s in ignore)]
-    return rules
+__all__ = ["Engine"]
 
 
 class Engine:
@@ -72,16 +55,21 @@ class Engine:
             if dupes:
                 raise RulesetErrors([DuplicateIdError(f"duplicate rule id '{i}'") for i in sorted(dupes)])
         all_rules = [r for rs in self.rulesets for r in rs.rules]
-        self.rules: list[Rule] = _selected(all_rules, select, ignore)
-        self._program: Program = compile_program(self.rules)
+        # every rule is compiled, so that the stage is inferred from every essential whatever the
+        # selection; select/ignore decide what is reported and scored
+        self.rules: list[Rule] = select_rules(all_rules, select, ignore)
+        chosen = {r.id for r in self.rules}
+        self._program: Program = compile_program(all_rules)
         self._reader = Reader(self._program)
         self._matcher = Matcher.for_definitions(self._program.definitions)
         self._info = EngineInfo.model_construct(version=__version__, rulesets=[
-            RulesetInfo.model_construct(name=rs.name, version=rs.version, rules=sum(1 for r in rs.rules if r in self.rules))
+            RulesetInfo.model_construct(name=rs.name, version=rs.version, rules=sum(1 for r in rs.rules if r.id in chosen))
             for rs in self.rulesets])
         self._by_id = {r.id: r for r in self.rules}
-        self._infos = [RuleInfo.of(i, r) for i, r in enumerate(self.rules)]
-        self._essentials = {k: [i for i in self._infos if i.gate and i.stage == k] for k in STAGES}
+        every = [RuleInfo.of(i, r, r.id in chosen) for i, r in enumerate(all_rules)]
+        self._infos = [i for i in every if i.selected]
+        self._info_by_id = {i.rule.id: i for i in every}
+        self._essentials = {k: [i for i in every if i.gate and i.stage == k] for k in STAGES}
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -115,74 +103,60 @@ class Engine:
     # -- reading the run ---------------------------------------------------
 
     def _report(self, facts: Facts, flat: dict[str, Any], run: Run, today: _dt.date) -> Report:
-        """Findings, next actions, scores (docs/scoring.md), stage and questions of one run."""
+        """Stage, findings, plan, scores (docs/scoring.md) and questions of one run."""
         judged = _by_verdict(self._infos, run.verdicts)
         violated, passed = judged[Verdict.VIOLATED], judged[Verdict.PASSED]
-        waivers = _waivers(facts, today)
-        findings = _findings(violated, flat, run.current, waivers)
+        waivers = findings_.waivers(facts, today)
+        bound = stages.first_violated(self._essentials, run)
+        values = {**flat, "stage.current": run.current, "stage.at_most": run.at_most,
+                  "stage.violated_essential": bound.rule.title if bound else None}
+        found = findings_.findings(violated, flat, values, run.current, waivers)
         blocking = stages.blockers(self._essentials[run.current], run)
-        unevaluated = questions.not_evaluated(judged[Verdict.NOT_EVALUATED], flat)
-        scored = dimension_scores(violated, passed, DIMENSIONS)
+        confirm = stages.to_confirm(self._essentials, run, flat)
+        actions = stages.actions(violated, blocking, flat)
+        unevaluated = questions.not_evaluated(judged[Verdict.NOT_EVALUATED], run, flat)
+        overall, by_dimension = _tallies(judged)
         c = facts.community
         return build(Report,
             schema_version=SCHEMA_VERSION,
             community=build(CommunityInfo, name=c.name, platform=c.platform, type=c.type, goal=c.goal,
-                                                    members=facts.size.members),
+                            members=facts.size.members),
             engine=self._info,
-            summary=_summary(findings, scored, len(passed), len(unevaluated)),
-            scores={d: score(o) for d, o in scored.items()},
-            stage=stages.stage_info(run, c.declared_stage, blocking),
-            findings=findings, actions=stages.actions(violated, blocking, flat), not_evaluated=unevaluated,
-            passed=[info.rule.id for info in passed], questions=questions.questions(unevaluated),
+            summary=_summary(found, overall, len(passed), len(unevaluated)),
+            scores={d: t.score for d, t in by_dimension.items()},
+            coverage={d: t.coverage for d, t in by_dimension.items()},
+            stage=stages.stage_info(run, c.declared_stage, blocking, confirm),
+            plan=plan_.plan(found, actions, self._info_by_id, {i.rule.id for i in blocking}),
+            findings=found, actions=actions, not_evaluated=unevaluated,
+            not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
+            passed=[info.rule.id for info in passed],
+            questions=questions.questions(unevaluated, self._info_by_id, run, confirm),
             problems=[w["problem"] for w in waivers.values() if "problem" in w])
 
 
 def _by_verdict(infos: list[RuleInfo], verdicts: list[Verdict]) -> dict[Verdict, list[RuleInfo]]:
-    """The rules by verdict, in rule order; those not applicable are left out of the report."""
-    judged: dict[Verdict, list[RuleInfo]] = {Verdict.VIOLATED: [], Verdict.PASSED: [], Verdict.NOT_EVALUATED: [],
-                                             Verdict.NOT_APPLICABLE: []}
-    for info, verdict in zip(infos, verdicts):
-        judged[verdict].append(info)
+    """The selected rules by verdict, in rule order."""
+    judged: dict[Verdict, list[RuleInfo]] = {v: [] for v in Verdict}
+    for info in infos:
+        judged[verdicts[info.index]].append(info)
     return judged
 
 
-def _findings(violated: list[RuleInfo], flat: dict[str, Any], current: int, waivers: dict[str, dict]) -> list[Finding]:
-    """The violated rules but stage actions, open ones first, most severe first; a waiver
-    that has not expired marks its finding waived."""
-    values = {**flat, "stage.current": current}
-    findings: list[Finding] = []
-    for info in violated:
-        if info.stage_action:
-            continue
-        rule = info.rule
-        waiver = waivers.get(rule.id)
-        active = waiver is not None and "problem" not in waiver
-        findings.append(build(Finding,
-            rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=info.stage,
-            severity=rule.severity, dimension=rule.dimension,
-            message=interpolate(rule.message, values) if info.placeholders else rule.message,
-            evidence=info.evidence_in(flat), advice=list(rule.advice), sources=list(info.sources),
-            note=rule.note, status="waived" if active else "open",
-            waiver={k: v for k, v in waiver.items() if k != "problem"} if active else None))
-    findings.sort(key=lambda f: (f.status == "waived", SEVERITY_ORDER[f.severity], f.rule))
-    return findings
+def _tallies(judged: dict[Verdict, list[RuleInfo]]) -> tuple[Tally, dict[str, Tally]]:
+    """Coverage and score weights, overall and per dimension; stage actions are not scored."""
+    overall, by_dimension = Tally(), {d: Tally() for d in DIMENSIONS}
+    for verdict, outcome in ((Verdict.PASSED, True), (Verdict.VIOLATED, False), (Verdict.NOT_EVALUATED, None)):
+        for info in judged[verdict]:
+            if not info.stage_action:
+                overall.add(info.rule.severity, outcome)
+                by_dimension[info.rule.dimension].add(info.rule.severity, outcome)
+    return overall, by_dimension
 
 
-def _summary(findings: list[Finding], scored: dict[str, list[tuple[str, bool]]], passed: int, unevaluated: int) -> Summary:
-    """The overall score over all dimensions, and the open findings by severity."""
-    counts = Counter(f.severity for f in findings if f.status == "open")
-    return build(Summary, score=score(o for outcomes in scored.values() for o in outcomes),
-                 critical=counts["critical"], warning=counts["warning"], info=counts["info"], passed=passed,
-                 not_evaluated=unevaluated, waived=sum(1 for f in findings if f.status == "waived"))
-
-
-def _waivers(facts: Facts, today: _dt.date) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for w in facts.waivers or []:
-        entry = {"rule": w.rule, "reason": w.reason}
-        if w.expires is not None:
-            entry["expires"] = w.expires.isoformat()
-            if w.expires < today:
-                entry["problem"] = f"waiver for {w.rule} expired on {w.expires.isoformat()}"
-        out[w.rule] = entry
-    return out
+def _summary(found: list[Finding], overall: Tally, passed: int, unevaluated: int) -> Summary:
+    """The overall score and coverage, and the open findings by severity."""
+    counts = Counter(f.severity for f in found if f.status == "open")
+    return build(Summary, score=overall.score, coverage=overall.coverage or 0.0, judged=overall.judged,
+                 applicable=overall.applicable, critical=counts["critical"], warning=counts["warning"],
+                 info=counts["info"], passed=passed, not_evaluated=unevaluated,
+                 waived=sum(1 for f in found if f.status == "waived"))

@@ -4,10 +4,12 @@ The explanation evaluates the rule's condition with lang/interpreter.py
 on the same facts and the same inferred stage as `Engine.evaluate`, and
 states the rule's verdict as the report does, with the same `verdict_of`
 (engine/rules/verdict.py): violated, passed, not_evaluated, or
-not_applicable (a stage action of another stage, or an essential of a later
-stage: the report leaves it out).
+not_applicable (its `applies` is false, or it is a stage action of another
+stage: the report leaves it out). A rule with `applies` shows that part
+first, like any other condition.
 
-A violated rule with an active waiver is reported as `waived`.
+A violated rule with an active waiver is reported as `waived`; one folded
+into another finding of the same cause is still `violated`.
 """
 from __future__ import annotations
 
@@ -34,10 +36,17 @@ class Explanation:
     reason: str = ""
     missing: list[str] = field(default_factory=list)
     waiver: dict[str, Any] | None = None
+    at_most: int | None = None                   # the inferred highest possible stage
+    applies: str | None = None                   # the rule's `applies`, and its tree
+    applies_tree: Step | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {"rule": self.rule, "title": self.title, "when": self.when, "outcome": self.outcome,
-               "stage": {"current": self.stage}, "condition": self.tree.to_dict(), "missing": list(self.missing)}
+               "stage": {"current": self.stage, "at_most": self.at_most}, "condition": self.tree.to_dict(),
+               "missing": list(self.missing)}
+        if self.applies_tree is not None:
+            out["applies"] = self.applies
+            out["applies_condition"] = self.applies_tree.to_dict()
         if self.reason:
             out["reason"] = self.reason
         if self.waiver:
@@ -46,8 +55,10 @@ class Explanation:
 
     def render(self) -> str:
         lines = [f"{self.rule}: {self.title}", f"outcome: {self.outcome.replace('_', ' ')}"
-                 + (f" ({self.reason})" if self.reason else ""), f"stage: {self.stage} (inferred)", "",
-                 f"when: {self.when}", ""]
+                 + (f" ({self.reason})" if self.reason else ""), f"stage: {self.stage} (inferred)", ""]
+        if self.applies_tree is not None:
+            lines += [f"applies: {self.applies}", ""] + render_step(self.applies_tree, 1) + [""]
+        lines += [f"when: {self.when}", ""]
         lines += render_step(self.tree, 1)
         if self.missing:
             lines += ["", "to evaluate it, collect: " + ", ".join(self.missing)]
@@ -67,21 +78,24 @@ def explain_rule(engine, facts, rule_id: str, report=None) -> Explanation:
     facts = _as_facts(facts)
     if report is None:
         report = engine.evaluate(facts)
-    current = report.stage.current
+    current, at_most = report.stage.current, report.stage.at_most
     flat = facts.flat()
-    tree = explain_tree(rule, flat, current)
-    outcome = verdict_of(rule, TRUTH.get(tree.outcome), current)
-    reason = inapplicable(rule, current)
+    tree = explain_tree(rule, flat, current, at_most)
+    applies_tree = explain_tree(rule.applicability, flat) if rule.applicability is not None else None
+    applies = TRUTH.get(applies_tree.outcome) if applies_tree is not None else True
+    outcome = verdict_of(rule, TRUTH.get(tree.outcome), current, applies)
+    reason = inapplicable(rule, current) or ("it does not apply to this community" if applies is False else "")
     waiver = None
     if outcome == Verdict.VIOLATED:
-        finding = next((f for f in report.findings if f.rule == rule.id), None)
+        finding = next((f for f in report.findings if f.rule == rule.id or any(r.rule == rule.id for r in f.related)), None)
         if finding is not None and finding.status == "waived":
             outcome, waiver = Verdict.WAIVED, finding.waiver
     missing = next((list(n.missing) for n in report.not_evaluated if n.rule == rule.id), [])
     if outcome == Verdict.NOT_EVALUATED and not missing:
-        missing = [s for st in tree.walk() for s in st.missing]
-        missing = list(dict.fromkeys(missing))
-    return Explanation(rule.id, rule.title, rule.when, outcome, current, tree, reason, missing, waiver)
+        unknown_tree = applies_tree if applies is None and applies_tree is not None else tree
+        missing = list(dict.fromkeys(s for st in unknown_tree.walk() for s in st.missing))
+    return Explanation(rule.id, rule.title, rule.when, outcome, current, tree, reason, missing, waiver, at_most,
+                       rule.applies, applies_tree)
 
 
 def report_status(report, rule_id: str) -> Verdict:
@@ -89,6 +103,10 @@ def report_status(report, rule_id: str) -> Verdict:
     for f in report.findings:
         if f.rule == rule_id:
             return Verdict.WAIVED if f.status == "waived" else Verdict.VIOLATED
+        if any(r.rule == rule_id for r in f.related):
+            return Verdict.WAIVED if f.status == "waived" else Verdict.VIOLATED
+    if rule_id in report.not_applicable:
+        return Verdict.NOT_APPLICABLE
     if any(n.rule == rule_id for n in report.not_evaluated):
         return Verdict.NOT_EVALUATED
     if any(a.rule == rule_id for a in report.actions):

@@ -6,13 +6,25 @@ from typing import Any
 
 from shequn.facts.vocabulary import BY_NAME
 
+from shequn.diagnose.priority import Threshold, thresholds
 from shequn.report.model import SourceRef
 from shequn.rules.ruleset import PLACEHOLDER, Rule
+
+# Facts that describe what kind of community it is rather than what goes wrong in it:
+# two rules that differ only in these have the same cause.
+_CONTEXT_SECTIONS = ("community",)
+_CONTEXT_FACTS = frozenset({"size.members"})
+
+
+def cause_of(rule: Rule) -> frozenset[str] | str:
+    """The facts a violation of the rule is about; the rule's id when it reads only context."""
+    facts = frozenset(n for n in rule.facts if n.split(".", 1)[0] not in _CONTEXT_SECTIONS and n not in _CONTEXT_FACTS)
+    return facts or rule.id
 
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
-    index: int                         # into Engine.rules, and into a Run's verdicts
+    index: int                         # into the compiled program, and into a Run's verdicts
     rule: Rule
     facts: tuple[str, ...]
     evidence: tuple[str, ...]          # the facts read, with the inputs of derived ones
@@ -21,9 +33,12 @@ class RuleInfo:
     stage_action: bool
     placeholders: bool
     sources: tuple[SourceRef, ...]
+    selected: bool = True              # reported and scored (select/ignore); every essential places the stage
+    cause: frozenset[str] | str = ""
+    limits: tuple[Threshold, ...] = ()
 
     @classmethod
-    def of(cls, index: int, rule: Rule) -> "RuleInfo":
+    def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
         evidence: list[str] = []
         for name in rule.facts:
             fact = BY_NAME.get(name)
@@ -32,7 +47,12 @@ class RuleInfo:
                     evidence.append(n)
         return cls(index, rule, tuple(rule.facts), tuple(evidence), rule.stage, rule.gate,
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
-                   tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources))
+                   tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
+                   selected, cause_of(rule), thresholds(rule.condition))
+
+    def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
+        """The facts `applies` reads that are unknown (asked first: they decide whether the rule speaks at all)."""
+        return _missing(self.rule.applies_facts, flat) or list(self.rule.applies_facts)
 
     def evidence_in(self, flat: dict[str, Any]) -> dict[str, Any]:
         """The known facts the rule read, with the inputs of derived ones."""
@@ -41,13 +61,17 @@ class RuleInfo:
     def missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The facts to collect to evaluate the rule: unknown inputs, or a derived
         fact whose inputs are known but whose ratio is undefined (a zero)."""
-        missing: list[str] = []
-        for name in self.facts:
-            if name in flat:
-                continue
-            fact = BY_NAME.get(name)
-            inputs = fact.derived_from if fact is not None and fact.derived else (name,)
-            missing.extend(n for n in inputs if n not in flat and n not in missing)
-            if fact is not None and fact.derived and all(n in flat for n in inputs):
-                missing.append(name)
-        return missing
+        return _missing(self.facts, flat)
+
+
+def _missing(names: tuple[str, ...], flat: dict[str, Any]) -> list[str]:
+    missing: list[str] = []
+    for name in names:
+        if name in flat:
+            continue
+        fact = BY_NAME.get(name)
+        inputs = fact.derived_from if fact is not None and fact.derived else (name,)
+        missing.extend(n for n in inputs if n not in flat and n not in missing)
+        if fact is not None and fact.derived and all(n in flat for n in inputs):
+            missing.append(name)
+    return missing

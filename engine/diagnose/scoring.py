@@ -1,37 +1,57 @@
-"""Health scores: the weighted share of evaluated rules a community passes.
+"""Health scores that say how much they know (docs/scoring.md).
 
-Each rule that was evaluated (passed or violated; waived counts as violated)
-weighs by severity: critical 3, warning 2, info 1. A dimension's score is
-100 x passed weight / evaluated weight, rounded; the overall score is the
-same over all dimensions together. A dimension with no evaluated rule has no
-score (null): unknown is not healthy. See docs/scoring.md.
+Each scored rule (every rule but stage actions) that applies to the
+community weighs by severity: critical 3, warning 2, info 1. A rule is
+*judged* when it passed or was violated (waived counts as violated); one not
+evaluated is applicable but unjudged, and one that does not apply counts
+nowhere.
+
+    coverage = judged weight / applicable weight          (0-1)
+    score    = 100 x passed weight / judged weight        (rounded)
+
+A score is given only when enough is known: a coverage of at least
+MIN_COVERAGE and at least MIN_JUDGED judged rules, overall and per
+dimension. Otherwise it is null and every renderer says "not enough facts to
+score — N of M applicable rules judged". Unknown is not healthy, and a few
+rules passed because the group is small are not a health score.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Optional
-
-if TYPE_CHECKING:
-    from shequn.diagnose.rule_info import RuleInfo
+from dataclasses import dataclass
+from typing import Optional
 
 WEIGHTS = {"critical": 3, "warning": 2, "info": 1}
+MIN_COVERAGE = 0.3          # share of the applicable weight that must be judged to give a score
+MIN_JUDGED = 3              # and the fewest judged rules
 
 
-def score(outcomes: Iterable[tuple[str, bool]]) -> Optional[int]:
-    """outcomes: (severity, passed) for each evaluated rule."""
-    total = good = 0
-    for severity, passed in outcomes:
+@dataclass
+class Tally:
+    """The weights of one dimension (or of all of them) for one community."""
+    applicable: int = 0       # rules
+    judged: int = 0           # rules
+    applicable_weight: int = 0
+    judged_weight: int = 0
+    passed_weight: int = 0
+
+    def add(self, severity: str, outcome: Optional[bool]) -> None:
+        """outcome: True passed, False violated, None not evaluated."""
         w = WEIGHTS[severity]
-        total += w
-        good += w if passed else 0
-    return None if total == 0 else round(100 * good / total)
+        self.applicable += 1
+        self.applicable_weight += w
+        if outcome is not None:
+            self.judged += 1
+            self.judged_weight += w
+            self.passed_weight += w if outcome else 0
 
+    @property
+    def coverage(self) -> Optional[float]:
+        """Share of the applicable weight judged; None when no rule applies."""
+        return round(self.judged_weight / self.applicable_weight, 2) if self.applicable_weight else None
 
-def dimension_scores(violated: Iterable[RuleInfo], passed: Iterable[RuleInfo],
-                     dimensions: Iterable[str]) -> dict[str, list[tuple[str, bool]]]:
-    """(severity, passed) of the evaluated rules by dimension; stage actions are not scored."""
-    scored: dict[str, list[tuple[str, bool]]] = {d: [] for d in dimensions}
-    for infos, ok in ((violated, False), (passed, True)):
-        for info in infos:
-            if not info.stage_action:
-                scored[info.rule.dimension].append((info.rule.severity, ok))
-    return scored
+    @property
+    def score(self) -> Optional[int]:
+        if self.judged < MIN_JUDGED or not self.applicable_weight or \
+                self.judged_weight / self.applicable_weight < MIN_COVERAGE:
+            return None
+        return round(100 * self.passed_weight / self.judged_weight)

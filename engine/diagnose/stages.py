@@ -1,33 +1,58 @@
-"""The stage reached and what to do next (docs/rulesets.md, Stages).
+"""The stage reached, what blocks it and what confirms it (docs/rulesets.md, Stages).
 
-The current stage is the first whose essentials are not all passed; its
-essentials that are violated or unknown are its blockers. The next actions
-are the blockers, then the current stage's violated actions (a stage action
-of another stage does not apply and never reaches here).
+durable_rules infers two stages from the essentials (engine/durable/program.py):
+
+- current: the first stage whose essentials are not all passed;
+- at_most: the first stage with a violated essential (5 when none is).
+
+So current <= at_most. Between them lie essentials that are only unknown:
+the stage is unconfirmed, and each unknown essential is to be confirmed with
+its questions, never shown as a failure. The blockers are the violated
+essentials of the current stage. Selection (select/ignore) never changes
+this: every essential places the stage.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from shequn.durable.verdicts import Run
-from shequn.report.model import STAGE_NAMES, build, Action, StageInfo
+from shequn.facts.vocabulary import BY_NAME
+from shequn.report.model import STAGE_NAMES, build, Action, Confirm, StageInfo
 from shequn.rules.verdict import Verdict
 from shequn.diagnose.rule_info import RuleInfo
 
 
 def blockers(essentials: list[RuleInfo], run: Run) -> list[RuleInfo]:
-    """The essentials of the current stage (`essentials`) that did not pass."""
-    return [info for info in essentials if run.verdicts[info.index] is not Verdict.PASSED]
+    """The essentials of the current stage (`essentials`) that are violated."""
+    return [info for info in essentials if run.verdicts[info.index] is Verdict.VIOLATED]
 
 
 def actions(violated: list[RuleInfo], blocking: list[RuleInfo], flat: dict[str, Any]) -> list[Action]:
-    """Blockers first, then violated stage actions, each by rule id."""
+    """The next actions: the blockers, then the current stage's violated actions; never one without evidence."""
     todo = blocking + [info for info in violated if info.stage_action]
-    return sorted((build(Action, rule=info.rule.id, stage=info.stage, title=info.rule.title,
-                         advice=list(info.rule.advice), evidence=info.evidence_in(flat), blocker=info.gate)
-                   for info in todo), key=lambda a: (not a.blocker, a.rule))
+    built = (build(Action, rule=info.rule.id, stage=info.stage, title=info.rule.title, advice=list(info.rule.advice),
+                   evidence=info.evidence_in(flat), blocker=info.gate) for info in todo)
+    return sorted((a for a in built if a.evidence), key=lambda a: (not a.blocker, a.rule))
 
 
-def stage_info(run: Run, declared: int | None, blocking: list[RuleInfo]) -> StageInfo:
-    return build(StageInfo, current=run.current, name=STAGE_NAMES[run.current], declared=declared,
-                 completed=run.completed, blockers=[info.rule.id for info in blocking])
+def to_confirm(essentials: dict[int, list[RuleInfo]], run: Run, flat: dict[str, Any]) -> list[Confirm]:
+    """The unknown essentials of the stages from current to at_most, with the questions that decide them."""
+    out = []
+    for k in range(run.current, run.at_most + 1):
+        for info in essentials.get(k, []):
+            if run.verdicts[info.index] is not Verdict.NOT_EVALUATED:
+                continue
+            missing = info.applies_missing_in(flat) if info.index in run.applies_unknown else info.missing_in(flat)
+            out.append(build(Confirm, rule=info.rule.id, stage=k, title=info.rule.title, missing=missing,
+                             questions=[BY_NAME[n].question for n in missing if n in BY_NAME and BY_NAME[n].question]))
+    return out
+
+
+def first_violated(essentials: dict[int, list[RuleInfo]], run: Run) -> RuleInfo | None:
+    """The violated essential that bounds the stage (of stage at_most)."""
+    return next((info for info in essentials.get(run.at_most, []) if run.verdicts[info.index] is Verdict.VIOLATED), None)
+
+
+def stage_info(run: Run, declared: int | None, blocking: list[RuleInfo], confirm: list[Confirm]) -> StageInfo:
+    return build(StageInfo, current=run.current, name=STAGE_NAMES[run.current], at_most=run.at_most, declared=declared,
+                 completed=run.completed, blockers=[info.rule.id for info in blocking], to_confirm=confirm)

@@ -3,7 +3,8 @@
 This is how a rule's `examples` are run (`make test`, `shequn rules test`):
 the condition is compiled alone, exactly as the Engine compiles it, without
 the stage guard of stage actions. An example of a rule that reads
-`stage.current` gives it as `stage: {current: N}`.
+`stage.current` or `stage.at_most` gives it as `stage: {current: N}` or
+`stage: {at_most: N}`.
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from shequn.rules.verdict import Verdict
 
 
 def example_facts(example: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
-    """Split an example into a facts mapping (named if it has no name) and its stage.current."""
+    """Split an example into a facts mapping (named if it has no name) and its inferred stage
+    (`stage: {current: N}` or `{at_most: N}`: a rule reads one of them)."""
     data = copy.deepcopy(example) if isinstance(example, dict) else {}
     stage = data.pop("stage", None)
-    current = stage.get("current") if isinstance(stage, dict) else None
+    current = (stage.get("current", stage.get("at_most"))) if isinstance(stage, dict) else None
     community = data.setdefault("community", {})
     if isinstance(community, dict):
         community.setdefault("name", "example")

@@ -1,20 +1,30 @@
 """Turn checked rules into one durable_rules ruleset and read its results.
 
-For every rule, durable rules named `<n>:T` and `<n>:P` fire when the rule's
-condition is definitely true (violated), or definitely false although a fact
-it reads is unknown (passed). When neither fires, the rule is passed if every
-fact it reads is known (and no divisor is zero), and not evaluated otherwise:
-that needs no matching, only the list of facts present.
+For every rule, durable rules named `<n>:T` and `<n>:P` fire when the rule
+applies and its condition is definitely true (violated), or definitely false
+although a fact it reads is unknown (passed). A rule with `applies` also gets
+`<n>:N` (it definitely does not apply) and `<n>:A` (it definitely does). When
+none of T, P, N fires, the rule is passed if every fact it and `applies` read
+is known (and no divisor is zero), and not evaluated otherwise: that needs no
+matching, only the list of facts present.
 
 Stages are inferred by forward chaining. The session starts with the
-community and the marker `reached 1`. For each stage k, the gate `g<k>:done`
-fires when `reached k` is present and every essential (`gate: true`) rule of
-stage k is definitely false; its action asserts `reached k+1`. The gate
-`g<k>:open` fires when `reached k` is present and some essential is not
-definitely false; its action asserts `current k`. Rules that read
-`stage.current` (stage actions, the declared-stage check) are compiled once
-per stage, joined with the marker `current k`, so they fire only on the
-inferred stage.
+community and the markers `reached 1` and `checked 1`. For each stage k:
+
+- `g<k>:done` fires when `reached k` is present and every essential
+  (`gate: true`) of stage k is definitely passed (or does not apply); it
+  asserts `reached k+1`. `g<k>:open` fires when `reached k` is present and
+  some essential is not definitely passed; it asserts `current k`. So
+  stage.current is the first stage whose essentials are not all passed.
+- `h<k>:bad` fires when `checked k` is present and some essential of stage k
+  is definitely violated; it asserts `atmost k`. `h<k>:ok` fires when none
+  is; it asserts `checked k+1` (after stage 5, `atmost 5`). So stage.at_most
+  is the first stage with a violated essential; unknown essentials lie
+  between the two.
+
+Rules that read `stage.current` or `stage.at_most` (stage actions, the
+declared-stage check) are compiled once per stage, joined with the marker
+`current k` or `atmost k`, so they fire only on the inferred stage.
 
 `compile_single` compiles one rule alone, without stage gates nor the stage
 guard of stage actions (how a rule's examples are run). What fired is read as
@@ -43,10 +53,14 @@ GROUP_WIDTH = 16          # durable's matcher keeps at most 64 pending nodes: ke
 
 class Fired(enum.Enum):
     """What a fired durable rule says."""
-    VIOLATED = "T"                      # <n>:T, the condition is definitely true
-    PASSED_DESPITE_UNKNOWN = "P"        # <n>:P, definitely false although a fact it reads is unknown
-    STAGE_DONE = "done"                 # g<k>:done, every essential of stage k is definitely false
+    VIOLATED = "T"                      # <n>:T, the rule applies and its condition is definitely true
+    PASSED_DESPITE_UNKNOWN = "P"        # <n>:P, it applies and the condition is definitely false although a fact is unknown
+    NOT_APPLICABLE = "N"                # <n>:N, its `applies` is definitely false
+    APPLIES = "A"                       # <n>:A, its `applies` is definitely true
+    STAGE_DONE = "done"                 # g<k>:done, every essential of stage k is definitely passed
     STAGE_OPEN = "open"                 # g<k>:open, some essential of stage k is not
+    STAGE_VIOLATED = "bad"              # h<k>:bad, some essential of stage k is definitely violated
+    STAGE_CLEAR = "ok"                  # h<k>:ok, no essential of stage k is
     SEEN = "seen"                       # matches every session (see _Builder.build)
 
 
@@ -55,7 +69,8 @@ class Outcome:
     """What a fired durable rule means."""
     rule: int              # index into Program.rules, or -1 for gates
     kind: Fired
-    stage: int = 0         # the stage it fires on (0: any stage)
+    stage: int = 0         # the stage.current it fires on (0: any), or the gate's stage
+    at_most: int = 0       # the stage.at_most it fires on (0: any)
 
 
 @dataclass
@@ -84,12 +99,12 @@ def _marker(kind: str, stage: int) -> dict:
 class _Builder:
     def __init__(self, rules: list[Rule]):
         self.program = Program(rules=list(rules))
-        self.pending: list[tuple[str, dict | None, Cond, Outcome]] = []
+        self.pending: list[tuple[str, list[dict], Cond, Outcome]] = []
 
-    def add(self, name: str, cond: Cond, outcome: Outcome, marker: dict | None = None):
+    def add(self, name: str, cond: Cond, outcome: Outcome, markers: list[dict] | dict | None = None):
         if cond is False:
             return
-        self.pending.append((name, marker, cond, outcome))
+        self.pending.append((name, [markers] if isinstance(markers, dict) else list(markers or []), cond, outcome))
 
     def build(self) -> Program:
         # pack durable rules into groups of limited width, each behind bucket tests
@@ -111,9 +126,9 @@ class _Builder:
         for g, members in enumerate(groups):
             bucket = [{f"_a{g // b_count}": 1}, {f"_b{g % b_count}": 1}]
             for j in members:
-                name, marker, cond, outcome = self.pending[j]
+                name, markers, cond, outcome = self.pending[j]
                 m = conj(bucket + ([] if cond is True else [cond]))
-                patterns = ([{"g": marker}] if marker else []) + [{"m": m}]
+                patterns = [{f"g{n}": marker} for n, marker in enumerate(markers)] + [{"m": m}]
                 prog.definitions[name] = {"all": patterns}
                 prog.outcomes[name] = outcome
         # Every session must match something: durable 2.0.28 can corrupt its heap
@@ -124,12 +139,22 @@ class _Builder:
         return prog
 
 
-def _outcome_rules(b: _Builder, i: int, node: ast.Expr, marker: dict | None, suffix: str, stage: int = 0):
-    b.add(f"{i}:T{suffix}", compile_condition(node, "T"), Outcome(i, Fired.VIOLATED, stage), marker)
+def _outcome_rules(b: _Builder, i: int, node: ast.Expr, applies: ast.Expr | None, markers: list[dict],
+                   suffix: str, stage: int = 0, at_most: int = 0) -> None:
+    """The durable rules of rule i: violated, and passed although a fact is unknown, both only where it applies."""
+    where = compile_condition(applies, "T") if applies is not None else True
+    b.add(f"{i}:T{suffix}", conj([where, compile_condition(node, "T")]), Outcome(i, Fired.VIOLATED, stage, at_most), markers)
     unknown = undecided(node)
     if unknown is not False:
-        b.add(f"{i}:P{suffix}", conj([compile_condition(node, "F"), unknown]),
-              Outcome(i, Fired.PASSED_DESPITE_UNKNOWN, stage), marker)
+        b.add(f"{i}:P{suffix}", conj([where, compile_condition(node, "F"), unknown]),
+              Outcome(i, Fired.PASSED_DESPITE_UNKNOWN, stage, at_most), markers)
+
+
+def _applicability_rules(b: _Builder, i: int, applies: ast.Expr | None) -> None:
+    """Whether rule i applies at all; `applies` never reads the stage, so once per rule."""
+    if applies is not None:
+        b.add(f"{i}:N", compile_condition(applies, "F"), Outcome(i, Fired.NOT_APPLICABLE))
+        b.add(f"{i}:A", compile_condition(applies, "T"), Outcome(i, Fired.APPLIES))
 
 
 def condition_of(rule: Rule) -> ast.Expr:
@@ -140,34 +165,57 @@ def condition_of(rule: Rule) -> ast.Expr:
     return node
 
 
+def essential_of(rule: Rule) -> ast.Expr:
+    """What makes an essential violated: its condition, where it applies (one that does not apply never blocks)."""
+    return rule.condition if rule.applicability is None else ast.And((rule.applicability, rule.condition))
+
+
+def _stage_variants(rule: Rule, node: ast.Expr):
+    """(condition, markers, suffix, current, at_most) for each inferred stage the condition may read."""
+    names = ast.names(node)
+    currents = ([rule.stage] if rule.stage_action else list(STAGES)) if "stage.current" in names else [0]
+    bounds = list(STAGES) if "stage.at_most" in names else [0]
+    for k in currents:
+        for j in bounds:
+            values = {**({"stage.current": k} if k else {}), **({"stage.at_most": j} if j else {})}
+            markers = ([_marker("current", k)] if k else []) + ([_marker("atmost", j)] if j else [])
+            suffix = (f"@{k}" if k else "") + (f"^{j}" if j else "")
+            yield (substitute(node, values) if values else node), markers, suffix, k, j
+
+
 def compile_program(rules: list[Rule]) -> Program:
     b = _Builder(rules)
     for i, rule in enumerate(rules):
-        node = condition_of(rule)
-        if "stage.current" in ast.names(node):
-            for k in ([rule.stage] if rule.stage_action else STAGES):
-                _outcome_rules(b, i, substitute(node, {"stage.current": k}), _marker("current", k), f"@{k}", k)
-        else:
-            _outcome_rules(b, i, node, None, "")
+        _applicability_rules(b, i, rule.applicability)
+        for node, markers, suffix, k, j in _stage_variants(rule, condition_of(rule)):
+            _outcome_rules(b, i, node, rule.applicability, markers, suffix, k, j)
     for k in STAGES:
-        essentials = [r.condition for r in rules if r.gate and r.stage == k]
+        essentials = [essential_of(r) for r in rules if r.gate and r.stage == k]
+        # stage.current: the first stage whose essentials are not all passed
         reached = _marker("reached", k)
         b.add(f"g{k}:done", conj([compile_condition(e, "F") for e in essentials]), Outcome(-1, Fired.STAGE_DONE, k), reached)
         b.add(f"g{k}:open", disj([compile_condition(e, "NF") for e in essentials]), Outcome(-1, Fired.STAGE_OPEN, k), reached)
+        # stage.at_most: the first stage with a violated essential
+        checked = _marker("checked", k)
+        b.add(f"h{k}:bad", disj([compile_condition(e, "T") for e in essentials]), Outcome(-1, Fired.STAGE_VIOLATED, k), checked)
+        b.add(f"h{k}:ok", conj([compile_condition(e, "NT") for e in essentials]), Outcome(-1, Fired.STAGE_CLEAR, k), checked)
     return b.build()
 
 
 def compile_single(rule: Rule, current_stage: int | None = None) -> Program:
     """One rule's own condition alone, as rule 0: no stage gates, no stage guard.
 
-    A condition reading `stage.current` reads `current_stage` (default: the
-    rule's stage, or 1).
+    A condition reading `stage.current` (or `stage.at_most`) reads
+    `current_stage` (default: the rule's stage, or 1).
     """
     node = rule.condition
-    if "stage.current" in ast.names(node):
-        node = substitute(node, {"stage.current": current_stage if current_stage is not None else (rule.stage or 1)})
+    stage = current_stage if current_stage is not None else (rule.stage or 1)
+    inferred = {n: stage for n in ("stage.current", "stage.at_most") if n in ast.names(node)}
+    if inferred:
+        node = substitute(node, inferred)
     b = _Builder([rule])
-    _outcome_rules(b, 0, node, None, "")
+    _applicability_rules(b, 0, rule.applicability)
+    _outcome_rules(b, 0, node, rule.applicability, [], "")
     return b.build()
 
 

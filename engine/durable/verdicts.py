@@ -1,35 +1,39 @@
 """What durable_rules fired, read as verdicts (see engine/durable/program.py).
 
-A session starts with the community and the marker `reached 1`. When the
-gate `g<k>:done` fires, the community has completed stage k: assert
-`reached k+1` (after stage 5, `current 5`). When `g<k>:open` fires, stage k
-is the current stage: assert `current k`. The first stage opened is the
-current one; none opened means stage 5.
+A session starts with the community and the markers `reached 1` and
+`checked 1`. When `g<k>:done` fires, the community has completed stage k:
+assert `reached k+1` (after stage 5, `current 5`); when `g<k>:open` fires,
+stage k is the current stage: assert `current k`. When `h<k>:bad` fires, an
+essential of stage k is violated: assert `atmost k`; when `h<k>:ok` fires,
+go on to `checked k+1` (after stage 5, `atmost 5`).
 
-A rule's condition is true when `<n>:T` fired, false when `<n>:P` fired;
-when neither did, it is false if every fact it reads is known and no
-divisor is zero (`decided`), unknown otherwise. Outcomes compiled for one
-stage count only on the current stage. `verdict_of` (engine/rules/verdict.py)
-turns that truth into the verdict.
+A rule does not apply when `<n>:N` fired. Otherwise its condition is true
+when `<n>:T` fired, false when `<n>:P` fired; when neither did, it is false if
+the rule is known to apply and every fact it reads is known and no divisor is
+zero (`decided`), unknown otherwise. Outcomes compiled for one stage count
+only on that stage. `verdict_of` (engine/rules/verdict.py) turns the truth
+into the verdict.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from shequn.durable.program import STAGES, Fired, Outcome, Program, community_json, encode_facts, marker_json
 from shequn.rules.ruleset import Rule
-from shequn.rules.verdict import BY_TRUTH, Verdict, inapplicable, verdict_of
+from shequn.rules.verdict import Verdict, inapplicable, verdict_of
 
 LAST_STAGE = STAGES[-1]
 
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One session read: the inferred stage and each rule's verdict (by index into Program.rules)."""
+    """One session read: the inferred stages and each rule's verdict (by index into Program.rules)."""
     current: int
     completed: list[int]
     verdicts: list[Verdict]
+    at_most: int = LAST_STAGE
+    applies_unknown: frozenset[int] = field(default_factory=frozenset)   # not evaluated because `applies` is unknown
 
 
 def decided(facts: Iterable[str], divisors: Iterable[str], flat: dict[str, Any]) -> bool:
@@ -41,14 +45,39 @@ def decided(facts: Iterable[str], divisors: Iterable[str], flat: dict[str, Any])
     return all(flat[d] != 0 for d in divisors)
 
 
-def fired_truths(outcomes: Iterable[Outcome], current: int = 0) -> dict[int, bool]:
-    """Rule index -> True (violated) or False (passed although a fact is unknown),
-    counting stage-bound outcomes only on the `current` stage; violated wins."""
-    truths: dict[int, bool] = {}
+@dataclass
+class RuleOutcomes:
+    """What fired for the rules of one session, on the inferred stages."""
+    truths: dict[int, bool] = field(default_factory=dict)      # True: violated; False: passed although a fact is unknown
+    not_applicable: set[int] = field(default_factory=set)
+    applies: set[int] = field(default_factory=set)
+
+
+def fired_for_rules(outcomes: Iterable[Outcome], current: int = 0, at_most: int = 0) -> RuleOutcomes:
+    """Rule outcomes, counting stage-bound ones only on the inferred stages; violated wins."""
+    out = RuleOutcomes()
     for o in outcomes:
-        if o.rule >= 0 and (not o.stage or o.stage == current) and not truths.get(o.rule):
-            truths[o.rule] = o.kind is Fired.VIOLATED
-    return truths
+        if o.rule < 0 or (o.stage and o.stage != current) or (o.at_most and o.at_most != at_most):
+            continue
+        if o.kind is Fired.NOT_APPLICABLE:
+            out.not_applicable.add(o.rule)
+        elif o.kind is Fired.APPLIES:
+            out.applies.add(o.rule)
+        elif not out.truths.get(o.rule):
+            out.truths[o.rule] = o.kind is Fired.VIOLATED
+    return out
+
+
+def _verdict(rule: Rule, i: int, fired: RuleOutcomes, flat: dict[str, Any], current: int | None) -> tuple[Verdict, bool]:
+    """(verdict, whether it is unknown only because `applies` is) of rule i."""
+    if i in fired.not_applicable:
+        return Verdict.NOT_APPLICABLE, False
+    applies: bool | None = True if rule.applicability is None or i in fired.applies else None
+    truth = fired.truths.get(i)
+    if truth is None and applies and decided(rule.facts, rule.divisors, flat):
+        truth = False
+    verdict = verdict_of(rule, truth, current, applies)
+    return verdict, verdict is Verdict.NOT_EVALUATED and applies is None
 
 
 class Reader:
@@ -57,45 +86,49 @@ class Reader:
     def __init__(self, program: Program):
         self._outcomes = program.outcomes
         self._bucket = program.bucket_json
-        self._reads = [(tuple(r.facts), tuple(r.divisors)) for r in program.rules]
+        self._rules = program.rules
         # per stage: the rules that apply, and the verdicts to start from (not applicable elsewhere)
         self._applicable = {k: [i for i, r in enumerate(program.rules) if not inapplicable(r, k)] for k in STAGES}
         self._blank = {k: [None if not inapplicable(r, k) else Verdict.NOT_APPLICABLE for r in program.rules]
                        for k in STAGES}
 
     def facts_json(self, flat: dict[str, Any]) -> Callable[[str], str]:
-        """The session's first facts: the community and `reached 1`."""
+        """The session's first facts: the community, `reached 1` and `checked 1`."""
         encoded, bucket = encode_facts(flat), self._bucket
-        return lambda sid: f"[{community_json(sid, bucket, encoded)},{marker_json('reached', 1, sid)}]"
+        return lambda sid: (f"[{community_json(sid, bucket, encoded)},{marker_json('reached', 1, sid)},"
+                            f"{marker_json('checked', 1, sid)}]")
 
     def chain(self, name: str, sid: str) -> list[str]:
         """The marker a fired gate asserts."""
         o = self._outcomes[name]
-        if o.kind is Fired.STAGE_DONE:
+        kind = o.kind
+        if kind is Fired.STAGE_DONE:
             return [marker_json("reached", o.stage + 1, sid) if o.stage < LAST_STAGE else marker_json("current", LAST_STAGE, sid)]
-        if o.kind is Fired.STAGE_OPEN:
+        if kind is Fired.STAGE_OPEN:
             return [marker_json("current", o.stage, sid)]
+        if kind is Fired.STAGE_VIOLATED:
+            return [marker_json("atmost", o.stage, sid)]
+        if kind is Fired.STAGE_CLEAR:
+            return [marker_json("checked", o.stage + 1, sid) if o.stage < LAST_STAGE else marker_json("atmost", LAST_STAGE, sid)]
         return []
 
     def read(self, fired: Iterable[str], flat: dict[str, Any]) -> Run:
         outcomes = [self._outcomes[name] for name in fired]
         completed = sorted({o.stage for o in outcomes if o.kind is Fired.STAGE_DONE})
         current = next((o.stage for o in outcomes if o.kind is Fired.STAGE_OPEN), LAST_STAGE)
-        truths = fired_truths(outcomes, current)
+        at_most = next((o.stage for o in outcomes if o.kind is Fired.STAGE_VIOLATED), LAST_STAGE)
+        by_rule = fired_for_rules(outcomes, current, at_most)
         verdicts = self._blank[current][:]
-        reads = self._reads
+        unknown_applies = []
+        rules = self._rules
         for i in self._applicable[current]:
-            truth = truths.get(i)
-            if truth is None and decided(*reads[i], flat):
-                truth = False
-            verdicts[i] = BY_TRUTH[truth]
-        return Run(current, completed, verdicts)
+            verdicts[i], applies_unknown = _verdict(rules[i], i, by_rule, flat, None)
+            if applies_unknown:
+                unknown_applies.append(i)
+        return Run(current, completed, verdicts, at_most, frozenset(unknown_applies))
 
 
 def verdict_alone(program: Program, fired: Iterable[str], flat: dict[str, Any]) -> Verdict:
     """The verdict of the one rule of a `compile_single` program, judged alone (no stage)."""
-    rule: Rule = program.rules[0]
-    truth = fired_truths(program.outcomes[name] for name in fired).get(0)
-    if truth is None and decided(rule.facts, rule.divisors, flat):
-        truth = False
-    return verdict_of(rule, truth)
+    by_rule = fired_for_rules(program.outcomes[name] for name in fired)
+    return _verdict(program.rules[0], 0, by_rule, flat, None)[0]

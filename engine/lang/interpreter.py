@@ -253,23 +253,26 @@ def flat_facts(facts: Any) -> dict[str, Any]:
     return validate_facts(dict(facts)).flat()
 
 
-def prepare(node: ast.Expr, current_stage: int | None) -> ast.Expr:
-    """Replace `stage.current` by the stage, when known."""
-    if current_stage is not None and "stage.current" in ast.names(node):
-        return substitute(node, {"stage.current": current_stage})
-    return node
+def prepare(node: ast.Expr, current_stage: int | None, at_most: int | None = None) -> ast.Expr:
+    """Replace `stage.current` and `stage.at_most` by the inferred stages, when known
+    (`at_most` defaults to `current_stage`: a rule's example gives one stage)."""
+    at_most = current_stage if at_most is None else at_most
+    names = ast.names(node)
+    values = {**({"stage.current": current_stage} if current_stage is not None and "stage.current" in names else {}),
+              **({"stage.at_most": at_most} if at_most is not None and "stage.at_most" in names else {})}
+    return substitute(node, values) if values else node
 
 
-def explain(rule, facts_or_flat: Any, current_stage: int | None = None) -> Step:
+def explain(rule, facts_or_flat: Any, current_stage: int | None = None, at_most: int | None = None) -> Step:
     """The explanation tree of a rule's condition (or of a bare AST) on some facts."""
     node = getattr(rule, "condition", rule)
     flat = flat_facts(facts_or_flat)
-    return step(prepare(node, current_stage), flat, node)
+    return step(prepare(node, current_stage, at_most), flat, node)
 
 
-def outcome(rule, facts_or_flat: Any, current_stage: int | None = None) -> bool | None:
+def outcome(rule, facts_or_flat: Any, current_stage: int | None = None, at_most: int | None = None) -> bool | None:
     node = getattr(rule, "condition", rule)
-    return evaluate(prepare(node, current_stage), flat_facts(facts_or_flat))
+    return evaluate(prepare(node, current_stage, at_most), flat_facts(facts_or_flat))
 
 
 def format_exact(name: str, value: Any) -> str:

@@ -8,7 +8,7 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"      # docs/report.md: what changed between versions
 
 STAGE_NAMES = {1: "building", 2: "activity", 3: "retention", 4: "conversion", 5: "extending the life cycle"}
 
@@ -19,6 +19,13 @@ class SourceRef(BaseModel):
     model_config = _MODEL
     doc: str
     quote: str
+
+
+class Related(BaseModel):
+    """A violated rule folded into another finding because it has the same cause."""
+    model_config = _MODEL
+    rule: str
+    title: str
 
 
 class Finding(BaseModel):
@@ -36,6 +43,10 @@ class Finding(BaseModel):
     advice: list[str]
     sources: list[SourceRef]
     note: Optional[str] = None
+    priority: int = Field(0, description="what to do first: severity, minefield, stage essential, how far past the "
+                                         "threshold (docs/scoring.md); findings are ordered by it")
+    related: list[Related] = Field(default_factory=list, description="other violated rules with the same cause, "
+                                                                     "folded into this finding")
     status: str = Field("open", description="open, or waived when a waiver in the facts file covers it")
     waiver: Optional[dict[str, Any]] = None
     baseline: Optional[str] = Field(None, description="new or known against a baseline report (shequn check --baseline); "
@@ -60,6 +71,17 @@ class Action(BaseModel):
     blocker: bool = Field(False, description="the stage cannot be completed until this is done")
 
 
+class PlanItem(BaseModel):
+    """One of the few things to do this week, with the facts that call for it."""
+    model_config = _MODEL
+    rule: str
+    title: str
+    advice: list[str]
+    evidence: dict[str, Any]
+    severity: str
+    why: str = Field(description="finding, blocker (an essential of the current stage) or action (of the current stage)")
+
+
 class NotEvaluated(BaseModel):
     model_config = _MODEL
     rule: str
@@ -67,25 +89,45 @@ class NotEvaluated(BaseModel):
 
 
 class Question(BaseModel):
-    """A fact still to collect, ranked by how many rules it would let us evaluate."""
+    """A fact still to collect: what it decides first, then how many rules it would let us evaluate."""
     model_config = _MODEL
     fact: str
     question: str
     unlocks: int
+    decides: str = Field("rules", description="stage (it places the stage), applicability (whether rules speak to "
+                                              "this community) or rules (it lets rules be judged)")
+
+
+class Confirm(BaseModel):
+    """An essential that is unknown: the stage cannot be confirmed until it is known."""
+    model_config = _MODEL
+    rule: str
+    stage: int
+    title: str
+    missing: list[str]
+    questions: list[str]
 
 
 class StageInfo(BaseModel):
     model_config = _MODEL
     current: int
     name: str
+    at_most: int = Field(description="the highest stage it can be at: the first stage with a violated essential (5 "
+                                     "when none is); above current while essentials are unknown")
     declared: Optional[int] = None
     completed: list[int]
-    blockers: list[str]
+    blockers: list[str] = Field(description="violated essentials of the current stage")
+    to_confirm: list[Confirm] = Field(default_factory=list, description="unknown essentials of the stages from current "
+                                                                        "to at_most, each with its questions")
 
 
 class Summary(BaseModel):
     model_config = _MODEL
-    score: Optional[int] = Field(None, description="0-100; null when no rule could be evaluated")
+    score: Optional[int] = Field(None, description="0-100; null when too few of the applicable rules were judged "
+                                                   "(docs/scoring.md)")
+    coverage: float = Field(0.0, description="share of the applicable rules' weight that was judged (0-1)")
+    judged: int = Field(0, description="applicable rules judged (passed or violated)")
+    applicable: int = Field(0, description="scored rules that apply to this community")
     critical: int = 0
     warning: int = 0
     info: int = 0
@@ -124,10 +166,14 @@ class Report(BaseModel):
     engine: EngineInfo
     summary: Summary
     scores: dict[str, Optional[int]]
+    coverage: dict[str, Optional[float]] = Field(default_factory=dict, description="per dimension: share of its "
+                                                 "applicable rules' weight judged; null when no rule of it applies")
     stage: StageInfo
+    plan: list[PlanItem] = Field(default_factory=list, description="the few things to do this week, most important first")
     findings: list[Finding]
     actions: list[Action]
     not_evaluated: list[NotEvaluated]
+    not_applicable: list[str] = Field(default_factory=list, description="rules that do not speak to this community")
     passed: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")

@@ -34,6 +34,8 @@ SEVERITIES: tuple[str, ...] = Severity.__args__
 SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}     # most severe first: sort key
 KINDS: tuple[str, ...] = Kind.__args__
 
+# Values a message may name besides facts: filled in by the report, never read by conditions.
+MESSAGE_VALUES = {"stage.violated_essential": "the title of the violated essential that bounds the stage"}
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -205,7 +207,7 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
     if not errors:
         rule.set_condition(parse(rule.when), parse(rule.applies) if rule.applies is not None else None)
     for name in PLACEHOLDER.findall(rule.message):
-        if lookup(name) is None:
+        if lookup(name) is None and name not in MESSAGE_VALUES:
             errors.append(UnknownFactError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
                                            file=file, line=lines.get(f"{prefix}.message"), rule=rule.id))
     if rule.gate and rule.stage is None:
