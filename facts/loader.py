@@ -121,7 +121,7 @@ def _line_map(node: yaml.Node, prefix: str = "", out: Lines | None = None) -> Li
     return out
 
 
-def read_document(text: str, file: str) -> tuple[Any, dict[str, int]]:
+def read_document(text: str, file: str) -> tuple[Any, Lines]:
     """Parse YAML or JSON text into data and a line map; raise FactsError."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -143,7 +143,7 @@ def read_document(text: str, file: str) -> tuple[Any, dict[str, int]]:
     return _load_yaml(stripped, file)
 
 
-def _load_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+def _load_yaml(text: str, file: str) -> tuple[Any, Lines]:
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -162,7 +162,7 @@ def _load_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
         loader.dispose()
 
 
-def read_file(path: str | os.PathLike[str]) -> tuple[Any, dict[str, int]]:
+def read_file(path: str | os.PathLike[str]) -> tuple[Any, Lines]:
     """Read and parse a facts or ruleset file with size limits; raise FactsError."""
     file = str(path)
     try:
