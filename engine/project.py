@@ -34,7 +34,7 @@ class ProjectError(ConfigError):
     code = "config"
 
 
-def find_project_file(start: str | os.PathLike | None = None) -> tuple[Path, str] | None:
+def find_project_file(start: str | os.PathLike[str] | None = None) -> tuple[Path, str] | None:
     """(path, "yaml" | "toml") of the nearest project file, or None."""
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
@@ -94,7 +94,7 @@ def read_project(path: Path, kind: str) -> dict[str, Any]:
     return out
 
 
-def project_defaults(start: str | os.PathLike | None = None) -> dict[str, Any]:
+def project_defaults(start: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The defaults of the nearest project file ({} when there is none); raises ProjectError.
 
     The result also says where they came from under the key "file".
@@ -106,7 +106,7 @@ def project_defaults(start: str | os.PathLike | None = None) -> dict[str, Any]:
     return read_project(path, kind) | {"file": str(path)}
 
 
-def default_map(start: str | os.PathLike | None = None) -> dict[str, Any]:
+def default_map(start: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Click's `default_map` for the commands that take these options (`check`).
 
     Wire it in cli/main.py: `cli(prog_name="shequn", default_map=default_map())`.

@@ -6,10 +6,11 @@ import difflib
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from shequn.errors import ShequnError
 
@@ -52,12 +53,12 @@ class FactsError(ShequnError, ValueError):
 class _SafeLoader(yaml.SafeLoader):
     """SafeLoader with limits on nesting and alias expansion."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
         self._aliases = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Optional[yaml.Node], index: Any) -> Optional[yaml.Node]:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -70,9 +71,9 @@ class _SafeLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # a repeated key would silently drop the first value: refuse it
-        seen: dict = {}
+        seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 if key_node.value in seen:
@@ -83,14 +84,14 @@ class _SafeLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-class Lines(dict):
+class Lines(dict[str, int]):
     """{dotted path: 1-based line of its key}; `.value(path)` is where the value starts.
 
     The value positions are kept in `value_starts`, not `values`: a dict
     attribute of that name would hide `dict.values()`.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.value_starts: dict[str, tuple[int, int, str]] = {}
 
@@ -99,7 +100,7 @@ class Lines(dict):
         return self.value_starts.get(path, (None, 0, ""))
 
 
-def _line_map(node, prefix: str = "", out: Lines | None = None) -> Lines:
+def _line_map(node: yaml.Node, prefix: str = "", out: Lines | None = None) -> Lines:
     """Where every mapping key and value of a composed YAML tree stands."""
     out = Lines() if out is None else out
     if isinstance(node, yaml.MappingNode):
@@ -120,7 +121,7 @@ def _line_map(node, prefix: str = "", out: Lines | None = None) -> Lines:
     return out
 
 
-def read_document(text: str, file: str) -> tuple[Any, dict[str, int]]:
+def read_document(text: str, file: str) -> tuple[Any, Lines]:
     """Parse YAML or JSON text into data and a line map; raise FactsError."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -142,7 +143,7 @@ def read_document(text: str, file: str) -> tuple[Any, dict[str, int]]:
     return _load_yaml(stripped, file)
 
 
-def _load_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+def _load_yaml(text: str, file: str) -> tuple[Any, Lines]:
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -161,7 +162,7 @@ def _load_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
         loader.dispose()
 
 
-def read_file(path: str | os.PathLike) -> tuple[Any, dict[str, int]]:
+def read_file(path: str | os.PathLike[str]) -> tuple[Any, Lines]:
     """Read and parse a facts or ruleset file with size limits; raise FactsError."""
     file = str(path)
     try:
@@ -205,7 +206,7 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _problem_from_error(err: dict, file: str, lines: dict[str, int]) -> Problem:
+def _problem_from_error(err: ErrorDetails, file: str, lines: dict[str, int]) -> Problem:
     loc = [str(p) for p in err["loc"]]
     path = ".".join(loc)
     kind, value = err["type"], err.get("input")
@@ -246,6 +247,7 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
     if not isinstance(data, dict):
         raise FactsError([Problem(file, "", f"the top level must be a mapping of sections, got {type(data).__name__}")])
     problems: list[Problem] = []
+    facts: Facts | None
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
@@ -258,7 +260,7 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
         raise FactsError([Problem(file, "", "nested too deeply")]) from None
     for path, message in cross_problems(_flatten(data)):
         problems.append(Problem(file, path, message, lines.get(path)))
-    if problems:
+    if problems or facts is None:     # None only with problems: the cross-fact ones are found again above
         raise FactsError(problems)
     return facts
 
@@ -280,7 +282,7 @@ def parse_facts(text: str, file: str = "<facts>") -> Facts:
     return validate_facts(data, file, lines)
 
 
-def load_facts(path: str | os.PathLike) -> Facts:
+def load_facts(path: str | os.PathLike[str]) -> Facts:
     """Load and validate a facts file (YAML or JSON)."""
     data, lines = read_file(path)
     return validate_facts(data, str(path), lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else str(key)
@@ -19,9 +19,9 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def merge_facts(written: dict, measured: dict) -> tuple[dict, list[dict[str, Any]]]:
+def merge_facts(written: dict[str, Any], measured: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(merged facts mapping, [{fact, written, measured}] where the two differ)."""
-    merged: dict = {}
+    merged: dict[str, Any] = {}
     for source in (measured, written):          # written last: it wins
         for section, values in source.items():
             if isinstance(values, dict) and section not in ("provenance",):

@@ -6,6 +6,7 @@ Each row gives a fact's name, type and meaning; add a fact by adding a row.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 CHANNELS = ("video_platforms", "content_platforms", "own_platform", "peer_communities",
@@ -56,7 +57,8 @@ class Fact:
         return KINDS[self.kind]
 
 
-def _f(name, kind, meaning, question, values=(), doc="", required=False, derived_from=()):
+def _f(name: str, kind: str, meaning: str, question: str, values: Iterable[str] = (), doc: str = "",
+       required: bool = False, derived_from: Iterable[str] = ()) -> Fact:
     return Fact(name, kind, meaning, question, tuple(values), doc, required, tuple(derived_from))
 
 

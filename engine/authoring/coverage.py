@@ -31,7 +31,7 @@ def passages_path() -> Path:
     return Path(str(resources.files("shequn.rulesets") / "coverage" / "passages.yaml"))
 
 
-def load_passages(path: str | Path | None = None) -> dict[str, list[dict]]:
+def load_passages(path: str | Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """Document key -> its passages, as written in the passages file."""
     data = yaml.safe_load(Path(path or passages_path()).read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
@@ -43,7 +43,7 @@ def condition_numbers(rule: Rule) -> list[float]:
     """The numbers a rule's condition compares with, in order of first use."""
     seen: dict[float, None] = {}
 
-    def walk(node):
+    def walk(node: ast.Expr) -> None:
         if isinstance(node, ast.Literal) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             seen.setdefault(node.value)
         for child in ast.children(node):
@@ -61,7 +61,7 @@ def number_text(value: Any) -> str:
 
 # --- the map -----------------------------------------------------------------
 
-def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict]] | None = None) -> dict:
+def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """Passages per document with their rules or reasons, joined with `rules`, and every problem.
 
     Problems: a document with no passages or an unknown key, a passage with
@@ -74,7 +74,7 @@ def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict]] | None =
     numbers_of = {r.id: condition_numbers(r) for r in rules}
     problems: list[str] = []
     mapped: set[str] = set()
-    documents = []
+    documents: list[dict[str, Any]] = []
 
     for key in list(DOCUMENTS) + [k for k in passages if k not in DOCUMENTS]:
         doc = DOCUMENTS.get(key)
@@ -83,7 +83,7 @@ def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict]] | None =
         entries = passages.get(key) or []
         if not entries:
             problems.append(f"{key}: no passages")
-        out = []
+        out: list[dict[str, Any]] = []
         for i, raw in enumerate(entries, 1):
             where = f"{key} passage {i}"
             if not isinstance(raw, dict) or not str(raw.get("passage") or "").strip():
@@ -101,7 +101,7 @@ def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict]] | None =
                 if rule_id not in by_id:
                     problems.append(f"{where}: unknown rule '{rule_id}'")
             mapped.update(i for i in ids if i in by_id)
-            numbers = []
+            numbers: list[dict[str, Any]] = []
             for value in raw.get("numbers") or []:
                 holders = [i for i in ids if i in by_id and any(n == value for n in numbers_of[i])]
                 if not holders:
@@ -160,7 +160,7 @@ def coverage_map(rules: Iterable[Rule], passages: dict[str, list[dict]] | None =
     }
 
 
-def quotes_not_found(data: dict, texts: dict[str, str]) -> list[str]:
+def quotes_not_found(data: dict[str, Any], texts: dict[str, str]) -> list[str]:
     """Passages that do not occur verbatim in their document (texts: key -> document text)."""
     folded = {k: normalise_quote(v) for k, v in texts.items()}
     return [f"{d['key']}: {p['passage']!r}" for d in data["documents"] for p in d["passages"]
@@ -177,11 +177,11 @@ def _anchor(rule_id: str) -> str:
     return rule_id.lower()
 
 
-def _rule_link(rule: dict) -> str:
+def _rule_link(rule: dict[str, Any]) -> str:
     return f"[{rule['id']}](rules/{rule['ruleset']}.md#{_anchor(rule['id'])})"
 
 
-def render_markdown(data: dict) -> str:
+def render_markdown(data: dict[str, Any]) -> str:
     """docs/coverage.md: per document, each passage -> its rules or why it is not checkable."""
     s = data["summary"]
     lines = [GENERATED.format(command="coverage --format markdown -o docs/coverage.md"), "",

@@ -170,7 +170,7 @@ def _rules(items: Iterable[Rule | Ruleset]) -> list[Rule]:
     return out
 
 
-def _stage_of(rule: Rule, example: dict) -> int:
+def _stage_of(rule: Rule, example: dict[str, Any]) -> int:
     _, current = example_facts(example)
     return current if current is not None else (rule.stage or 1)
 

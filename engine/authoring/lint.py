@@ -25,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Union
 
 from shequn.facts.loader import FactsError, Lines, read_file
 from shequn.facts.vocabulary import lookup
@@ -267,7 +267,19 @@ class Atom:
     test: Callable[[Any], bool] | None
     text: str
     pos: int
-    bounds: tuple = ()
+    bounds: tuple[Any, ...] = ()
+
+
+# A condition in negation normal form: an Atom or ('and'|'or', [children], text, column).
+Nnf = Union[Atom, tuple[str, list["Nnf"], str, int]]
+Finding = tuple[str, str, int, str]        # (message, code, column, severity)
+
+
+def _test(atom: Atom) -> Callable[[Any], bool]:
+    """The test of an atom with a subject (opaque atoms are grouped out before any test)."""
+    if atom.test is None:
+        raise TypeError(f"'{atom.text}' has no test of its own")
+    return atom.test
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -302,13 +314,13 @@ def _start(node: ast.Expr) -> int:
     return min([node.pos] + [_start(c) for c in ast.children(node)])
 
 
-def _nnf(node: ast.Expr, neg: bool = False, start: int | None = None) -> Any:
+def _nnf(node: ast.Expr, neg: bool = False, start: int | None = None) -> Nnf:
     """Negation normal form: ('and'|'or', [children], text, column) or an Atom."""
     if isinstance(node, ast.Not):
         return _nnf(node.operand, not neg, start if start is not None else node.pos)
     if isinstance(node, (ast.And, ast.Or)):
         kind = "and" if isinstance(node, ast.And) != neg else "or"
-        kids = []
+        kids: list[Nnf] = []
         for item in node.items:
             k = _nnf(item, neg)
             kids.extend(k[1] if isinstance(k, tuple) and k[0] == kind else [k])
@@ -352,15 +364,15 @@ def _domain(subject: str, atoms: list[Atom]) -> list[Any] | None:
 
 
 def _sat(atoms: list[Atom], domain: list[Any]) -> bool:
-    return any(all(a.test(v) for a in atoms) for v in domain)
+    return any(all(_test(a)(v) for a in atoms) for v in domain)
 
 
 def _implies(a: Atom, b: Atom, domain: list[Any]) -> bool:
-    return all(b.test(v) for v in domain if a.test(v))
+    return all(_test(b)(v) for v in domain if _test(a)(v))
 
 
 def _always(atom: Atom, domain: list[Any]) -> bool | None:
-    results = {bool(atom.test(v)) for v in domain}
+    results = {bool(_test(atom)(v)) for v in domain}
     return results.pop() if len(results) == 1 else None
 
 
@@ -371,15 +383,15 @@ def analyse(node: ast.Expr) -> list[tuple[str, str, int, str]]:
     return list(dict.fromkeys(out))
 
 
-def _text(item) -> str:
+def _text(item: Nnf) -> str:
     return item.text if isinstance(item, Atom) else item[2]
 
 
-def _pos(item) -> int:
+def _pos(item: Nnf) -> int:
     return item.pos if isinstance(item, Atom) else item[3]
 
 
-def _walk(item, out: list, top: bool = False) -> None:
+def _walk(item: Nnf, out: list[Finding], top: bool = False) -> None:
     if isinstance(item, Atom):
         if item.subject is not None:
             domain = _domain(item.subject, [item])
@@ -415,7 +427,7 @@ def _walk(item, out: list, top: bool = False) -> None:
             whole = "the rule can never fire" if top else f"'{text}' is never true"
             out.append((f"contradictory condition: {why}; {whole}", "contradiction", atoms[-1].pos, "error"))
             continue
-        if kind == "or" and all(any(a.test(v) for a in atoms) for v in domain):
+        if kind == "or" and all(any(_test(a)(v) for a in atoms) for v in domain):
             names = " or ".join(f"'{a.text}'" for a in atoms)
             whole = "the rule never passes" if top else f"'{text}' is never false"
             out.append((f"{names} is always true when {subject} is known; {whole}", "constant", atoms[0].pos, "error"))
@@ -432,7 +444,7 @@ def _walk(item, out: list, top: bool = False) -> None:
                     out.append((f"the branch '{a.text}' is subsumed by '{b.text}': remove it", "redundant", a.pos, "warning"))
 
 
-def _absorption(kind: str, kids: list, text: str, out: list) -> None:
+def _absorption(kind: str, kids: list[Nnf], text: str, out: list[Finding]) -> None:
     """`a or (a and b)`: the `and` branch is subsumed; `a and (a or b)`: the `or` is implied."""
     plain = {_text(k) for k in kids}
     inner = "and" if kind == "or" else "or"

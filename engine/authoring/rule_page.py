@@ -9,7 +9,7 @@ from shequn.rules.documents import DOCUMENTS
 from shequn.rules.ruleset import Rule
 
 
-def _yaml(data) -> str:
+def _yaml(data: object) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False).strip()
 
 

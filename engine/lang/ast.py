@@ -20,7 +20,7 @@ class Node:
 class Literal(Node):
     value: Value
 
-    def __str__(self):
+    def __str__(self) -> str:
         if isinstance(self.value, bool):
             return "true" if self.value else "false"
         if isinstance(self.value, str):
@@ -32,7 +32,7 @@ class Literal(Node):
 class ListLiteral(Node):
     items: tuple[Literal, ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "[" + ", ".join(map(str, self.items)) + "]"
 
 
@@ -40,7 +40,7 @@ class ListLiteral(Node):
 class Name(Node):
     name: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -48,7 +48,7 @@ class Name(Node):
 class Not(Node):
     operand: "Expr"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"not {_wrap(self.operand)}"
 
 
@@ -56,7 +56,7 @@ class Not(Node):
 class And(Node):
     items: tuple["Expr", ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " and ".join(_wrap(i, Or) for i in self.items)
 
 
@@ -64,7 +64,7 @@ class And(Node):
 class Or(Node):
     items: tuple["Expr", ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " or ".join(map(str, self.items))
 
 
@@ -79,7 +79,7 @@ class Compare(Node):
     left: "Expr"
     right: "Expr"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.left} {self.op} {self.right}"
 
 
@@ -89,7 +89,7 @@ class In(Node):
     container: "Expr"
     negated: bool = False
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item} {'not in' if self.negated else 'in'} {self.container}"
 
 
@@ -99,7 +99,7 @@ class Arith(Node):
     left: "Expr"
     right: "Expr"
 
-    def __str__(self):
+    def __str__(self) -> str:
         left = _wrap(self.left, Arith) if self.op in "*/" and getattr(self.left, "op", "") in "+-" else str(self.left)
         right = f"({self.right})" if isinstance(self.right, Arith) else str(self.right)
         return f"{left} {self.op} {right}"
@@ -109,14 +109,14 @@ class Arith(Node):
 class Neg(Node):
     operand: "Expr"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"-{_wrap(self.operand, Arith)}"
 
 
 Expr = Union[Literal, ListLiteral, Name, Not, And, Or, Compare, In, Arith, Neg]
 
 
-def _wrap(node, *kinds) -> str:
+def _wrap(node: Expr, *kinds: type[Node]) -> str:
     kinds = kinds or (And, Or)
     return f"({node})" if isinstance(node, kinds) else str(node)
 
@@ -135,7 +135,7 @@ def names(node: Expr) -> list[str]:
     """The fact names a condition reads, in order of first use."""
     seen: dict[str, None] = {}
 
-    def walk(n):
+    def walk(n: Expr) -> None:
         if isinstance(n, Name):
             seen.setdefault(n.name)
         for child in children(n):
@@ -145,7 +145,7 @@ def names(node: Expr) -> list[str]:
     return list(seen)
 
 
-def children(node: Expr) -> tuple:
+def children(node: Expr) -> tuple[Expr, ...]:
     if isinstance(node, (And, Or)):
         return node.items
     if isinstance(node, (Not, Neg)):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from shequn.facts.vocabulary import BY_NAME
 
@@ -88,16 +88,16 @@ def _value(node: ast.Expr, flat: Mapping[str, Any]) -> Any:
 
 def _cmp(op: str, a: Any, b: Any) -> bool:
     if op == "==":
-        return a == b
+        return bool(a == b)
     if op == "!=":
-        return a != b
+        return bool(a != b)
     if op == "<":
-        return a < b
+        return bool(a < b)
     if op == "<=":
-        return a <= b
+        return bool(a <= b)
     if op == ">":
-        return a > b
-    return a >= b
+        return bool(a > b)
+    return bool(a >= b)
 
 
 def _compare(op: str, left: ast.Expr, right: ast.Expr, flat: Mapping[str, Any]) -> bool | None:
@@ -126,26 +126,30 @@ def atom(node: ast.Expr, flat: Mapping[str, Any]) -> bool | None:
     if isinstance(node, ast.Compare):
         return _compare(node.op, node.left, node.right, flat)
     if isinstance(node, ast.In):
-        if isinstance(node.container, ast.Name):
+        # the type checker allows only `"v" in list.fact` and `x in [..]`
+        inside: bool | None
+        if isinstance(node.container, ast.Name) and isinstance(node.item, ast.Literal):
             inside = _flag(flat, node.container.name, node.item.value)
-        elif isinstance(node.item, ast.Literal):
+        elif isinstance(node.container, ast.ListLiteral) and isinstance(node.item, ast.Literal):
             inside = node.item.value in [i.value for i in node.container.items]
-        else:
+        elif isinstance(node.container, ast.ListLiteral):
             tests = [_compare("==", node.item, lit, flat) for lit in node.container.items]
             inside = kleene_or(tests)
+        else:
+            raise TypeError(f"'{node}' is not a condition")
         return None if inside is None else inside != node.negated
     raise TypeError(f"'{node}' is not a condition")
 
 
-def kleene_and(values) -> bool | None:
-    values = list(values)
+def kleene_and(items: Iterable[bool | None]) -> bool | None:
+    values = list(items)
     if any(v is False for v in values):
         return False
     return None if any(v is None for v in values) else True
 
 
-def kleene_or(values) -> bool | None:
-    values = list(values)
+def kleene_or(items: Iterable[bool | None]) -> bool | None:
+    values = list(items)
     if any(v is True for v in values):
         return True
     return None if any(v is None for v in values) else False
@@ -189,7 +193,7 @@ class Step:
             out["children"] = [c.to_dict() for c in self.children]
         return out
 
-    def walk(self):
+    def walk(self) -> Iterator[Step]:
         yield self
         for c in self.children:
             yield from c.walk()
@@ -210,8 +214,8 @@ def step(node: ast.Expr, flat: Mapping[str, Any], original: ast.Expr | None = No
     original = original if original is not None else node
     kind = _KIND.get(type(node), "compare")
     if isinstance(node, (ast.And, ast.Or, ast.Not)):
-        kids_now = node.items if not isinstance(node, ast.Not) else (node.operand,)
-        kids_then = original.items if not isinstance(original, ast.Not) else (original.operand,)
+        kids_now = ast.children(node)
+        kids_then = ast.children(original)     # the same shape: substitution replaces names only
         children = [step(a, flat, b) for a, b in zip(kids_now, kids_then)]
         return Step(str(original), kind, outcome_word(evaluate(node, flat)), original.pos, children=children)
     reads = _reads(original)
@@ -235,7 +239,7 @@ def _display(name: str, flat: Mapping[str, Any], node: ast.Expr, original: ast.E
     return None
 
 
-def _leaves(node: ast.Expr):
+def _leaves(node: ast.Expr) -> Iterator[ast.Expr]:
     kids = ast.children(node)
     if not kids:
         yield node
@@ -246,7 +250,8 @@ def _leaves(node: ast.Expr):
 def flat_facts(facts: Any) -> dict[str, Any]:
     """A Facts model, a plain facts mapping (validated) or an already flat {name: value}."""
     if hasattr(facts, "flat"):
-        return facts.flat()
+        flat: dict[str, Any] = facts.flat()
+        return flat
     if isinstance(facts, Mapping) and all(isinstance(k, str) and "." in k for k in facts):
         return dict(facts)
     from shequn.facts.loader import validate_facts
@@ -263,15 +268,16 @@ def prepare(node: ast.Expr, current_stage: int | None, at_most: int | None = Non
     return substitute(node, values) if values else node
 
 
-def explain(rule, facts_or_flat: Any, current_stage: int | None = None, at_most: int | None = None) -> Step:
+def explain(rule: Any, facts_or_flat: Any, current_stage: int | None = None, at_most: int | None = None) -> Step:
     """The explanation tree of a rule's condition (or of a bare AST) on some facts."""
-    node = getattr(rule, "condition", rule)
+    node: ast.Expr = getattr(rule, "condition", rule)
     flat = flat_facts(facts_or_flat)
     return step(prepare(node, current_stage, at_most), flat, node)
 
 
-def outcome(rule, facts_or_flat: Any, current_stage: int | None = None, at_most: int | None = None) -> bool | None:
-    node = getattr(rule, "condition", rule)
+def outcome(rule: Any, facts_or_flat: Any, current_stage: int | None = None, at_most: int | None = None) -> bool | None:
+    """The rule's condition (or a bare AST) on some facts: True, False or None (unknown)."""
+    node: ast.Expr = getattr(rule, "condition", rule)
     return evaluate(prepare(node, current_stage, at_most), flat_facts(facts_or_flat))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from shequn.errors import ExpressionSyntaxError
 
@@ -14,7 +15,7 @@ KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 @dataclass(frozen=True)
 class Token:
     kind: str      # NUMBER STRING NAME OP KEYWORD END
-    value: object
+    value: Any     # follows kind: int or float for NUMBER, None for END, else str
     pos: int       # 1-based column in the expression
 
 
@@ -30,7 +31,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
 
 
 def _unquote(text: str, pos: int) -> str:
-    out, i, body = [], 0, text[1:-1]
+    out: list[str] = []
+    i, body = 0, text[1:-1]
     while i < len(body):
         ch = body[i]
         if ch == "\\":

@@ -12,6 +12,8 @@
 """
 from __future__ import annotations
 
+from typing import NoReturn
+
 from shequn.lang import ast
 from shequn.errors import ExpressionSyntaxError
 from shequn.lang.lexer import Token, tokenize
@@ -20,7 +22,7 @@ MAX_DEPTH = 40
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.i = 0
         self.depth = 0
@@ -35,21 +37,21 @@ class _Parser:
         self.i += 1
         return tok
 
-    def at(self, kind: str, *values) -> bool:
+    def at(self, kind: str, *values: object) -> bool:
         tok = self.tok
         return tok.kind == kind and (not values or tok.value in values)
 
-    def expect(self, kind: str, value, what: str) -> Token:
+    def expect(self, kind: str, value: object, what: str) -> Token:
         if not self.at(kind, value):
             self.fail(f"expected {what}")
         return self.take()
 
-    def fail(self, message: str):
+    def fail(self, message: str) -> NoReturn:
         tok = self.tok
         found = "end of condition" if tok.kind == "END" else repr(str(tok.value))
         raise ExpressionSyntaxError(f"{message}, found {found}", column=tok.pos)
 
-    def nested(self):
+    def nested(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExpressionSyntaxError(f"condition is nested deeper than {MAX_DEPTH} levels", column=self.tok.pos)
@@ -63,7 +65,7 @@ class _Parser:
             self.fail("expected 'and', 'or' or the end of the condition")
         return node
 
-    def or_(self):
+    def or_(self) -> ast.Expr:
         pos = self.tok.pos
         items = [self.and_()]
         while self.at("KEYWORD", "or"):
@@ -71,7 +73,7 @@ class _Parser:
             items.append(self.and_())
         return items[0] if len(items) == 1 else ast.Or(tuple(items), pos=pos)
 
-    def and_(self):
+    def and_(self) -> ast.Expr:
         pos = self.tok.pos
         items = [self.not_()]
         while self.at("KEYWORD", "and"):
@@ -79,7 +81,7 @@ class _Parser:
             items.append(self.not_())
         return items[0] if len(items) == 1 else ast.And(tuple(items), pos=pos)
 
-    def not_(self):
+    def not_(self) -> ast.Expr:
         if self.at("KEYWORD", "not"):
             pos = self.take().pos
             self.nested()
@@ -88,12 +90,12 @@ class _Parser:
             return node
         return self.comparison()
 
-    def comparison(self):
+    def comparison(self) -> ast.Expr:
         left = self.sum()
         tok = self.tok
         if tok.kind == "OP" and tok.value in ast.COMPARISONS:
             self.take()
-            node = ast.Compare(tok.value, left, self.sum(), pos=tok.pos)
+            node: ast.Compare | ast.In = ast.Compare(tok.value, left, self.sum(), pos=tok.pos)
         elif self.at("KEYWORD", "in"):
             self.take()
             node = ast.In(left, self.sum(), pos=tok.pos)
@@ -106,21 +108,21 @@ class _Parser:
             self.fail("comparisons cannot be chained; join them with 'and'")
         return node
 
-    def sum(self):
-        node = self.product()
+    def sum(self) -> ast.Expr:
+        node: ast.Expr = self.product()
         while self.at("OP", "+", "-"):
             tok = self.take()
             node = ast.Arith(tok.value, node, self.product(), pos=tok.pos)
         return node
 
-    def product(self):
-        node = self.unary()
+    def product(self) -> ast.Expr:
+        node: ast.Expr = self.unary()
         while self.at("OP", "*", "/"):
             tok = self.take()
             node = ast.Arith(tok.value, node, self.unary(), pos=tok.pos)
         return node
 
-    def unary(self):
+    def unary(self) -> ast.Expr:
         if self.at("OP", "-"):
             pos = self.take().pos
             self.nested()
@@ -131,7 +133,7 @@ class _Parser:
             return ast.Neg(operand, pos=pos)
         return self.atom()
 
-    def atom(self):
+    def atom(self) -> ast.Expr:
         tok = self.tok
         if tok.kind == "NUMBER" or tok.kind == "STRING":
             self.take()
@@ -151,7 +153,7 @@ class _Parser:
             return node
         if self.at("OP", "["):
             self.take()
-            items = []
+            items: list[ast.Literal] = []
             while not self.at("OP", "]"):
                 item = self.atom()
                 if not isinstance(item, ast.Literal):

@@ -8,7 +8,8 @@ folded, `stage.current` substituted, and every comparison put in the form
 from __future__ import annotations
 
 import json
-from typing import Any
+import operator
+from typing import Any, Callable
 
 from shequn.errors import ExpressionTypeError
 from shequn.lang import ast
@@ -35,30 +36,35 @@ def canonical_number(value: Any) -> Any:
     return float(format_number(value)) if isinstance(value, float) else value
 
 
+# The type checker lets only numbers into arithmetic; operator's functions say so to mypy too.
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                                                "/": operator.truediv}
+_NEGATE: Callable[[Any], Any] = operator.neg
+
+
+def _below_zero(value: ast.Value) -> bool:
+    return bool(operator.lt(value, 0))
+
+
 def fold_constants(node: ast.Expr) -> ast.Expr:
     """Compute arithmetic on numbers alone (`30 / 3` -> 10) before durable sees it."""
     if isinstance(node, ast.Neg):
         inner = fold_constants(node.operand)
-        return ast.Literal(-inner.value, pos=node.pos) if isinstance(inner, ast.Literal) else ast.Neg(inner, pos=node.pos)
+        return ast.Literal(_NEGATE(inner.value), pos=node.pos) if isinstance(inner, ast.Literal) else ast.Neg(inner, pos=node.pos)
     if isinstance(node, ast.Arith):
         left, right = fold_constants(node.left), fold_constants(node.right)
         if isinstance(left, ast.Literal) and isinstance(right, ast.Literal):
-            a, b = left.value, right.value
-            value = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[node.op]()
+            value = _ARITH[node.op](left.value, right.value)
             return ast.Literal(value, pos=node.pos)
         return ast.Arith(node.op, left, right, pos=node.pos)
     return node
 
 
-def _is_name(node) -> bool:
-    return isinstance(node, ast.Name)
-
-
 def isolate(op: str, left: ast.Expr, right: ast.Expr) -> tuple[str, str, ast.Expr]:
     """Rewrite `left op right` as `fact op expression` (durable needs a property on the left)."""
-    if _is_name(left):
+    if isinstance(left, ast.Name):
         return left.name, op, right
-    if _is_name(right):
+    if isinstance(right, ast.Name):
         return right.name, FLIPPED[op], left
     if isinstance(right, (ast.Arith, ast.Neg)) and not isinstance(left, (ast.Arith, ast.Neg)):
         return isolate(FLIPPED[op], right, left)
@@ -66,7 +72,10 @@ def isolate(op: str, left: ast.Expr, right: ast.Expr) -> tuple[str, str, ast.Exp
         return isolate(FLIPPED[op], left.operand, ast.Neg(right, pos=right.pos))
     if isinstance(left, ast.Arith):
         a, b, pos = left.left, left.right, left.pos
-        has_name = lambda n: bool(ast.names(n))
+
+        def has_name(n: ast.Expr) -> bool:
+            return bool(ast.names(n))
+
         if left.op == "+":
             keep, other = (a, b) if has_name(a) else (b, a)
             return isolate(op, keep, ast.Arith("-", right, other, pos=pos))
@@ -75,13 +84,13 @@ def isolate(op: str, left: ast.Expr, right: ast.Expr) -> tuple[str, str, ast.Exp
                 return isolate(op, a, ast.Arith("+", right, b, pos=pos))
             return isolate(FLIPPED[op], b, ast.Arith("-", a, right, pos=pos))
         if left.op == "/" and has_name(a):
-            if isinstance(b, ast.Literal) and b.value < 0:
+            if isinstance(b, ast.Literal) and _below_zero(b.value):
                 op = FLIPPED[op]
             return isolate(op, a, ast.Arith("*", right, b, pos=pos))   # divisors are facts >= 0 (guarded != 0) or literals
         if left.op == "*":
             lit, keep = (a, b) if isinstance(a, ast.Literal) else (b, a)
             if isinstance(lit, ast.Literal):
-                return isolate(FLIPPED[op] if lit.value < 0 else op, keep, ast.Arith("/", right, lit, pos=pos))
+                return isolate(FLIPPED[op] if _below_zero(lit.value) else op, keep, ast.Arith("/", right, lit, pos=pos))
     raise ExpressionTypeError(f"cannot compile '{left} {op} {right}'; put a fact alone on one side", column=left.pos)
 
 
@@ -89,7 +98,7 @@ def divisors(node: ast.Expr) -> list[str]:
     """Facts used as divisors: a zero makes the comparison unknown."""
     out: list[str] = []
 
-    def walk(n):
+    def walk(n: ast.Expr) -> None:
         if isinstance(n, ast.Arith) and n.op == "/" and isinstance(n.right, ast.Name):
             out.append(n.right.name)
         for c in ast.children(n):

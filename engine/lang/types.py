@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from shequn.facts.vocabulary import BY_NAME, INFERRED, NUMERIC_KINDS, Fact, lookup
 
@@ -23,7 +24,7 @@ class Type:
     fact: Fact | None = None  # the fact a Name refers to
     items: str | None = None  # the kind of a list literal's items
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.fact is not None:
             return f"{self.fact.kind} fact {self.fact.name}"
         return {"number": "a number", "bool": "yes/no", "text": "text", "list": "a list"}.get(self.kind, self.kind)
@@ -32,7 +33,7 @@ class Type:
 NUMBER, BOOL, TEXT = Type("number"), Type("bool"), Type("text")
 
 
-def _literal_type(value) -> Type:
+def _literal_type(value: ast.Value) -> Type:
     if isinstance(value, bool):
         return BOOL
     if isinstance(value, (int, float)):
@@ -62,50 +63,50 @@ class Checker:
             raise ExpressionTypeError(f"a condition must be yes/no, but this is {t}", column=node.pos)
 
     def type_of(self, node: ast.Expr) -> Type:
-        method = getattr(self, "_" + type(node).__name__.lower())
+        method: Callable[[Any], Type] = getattr(self, "_" + type(node).__name__.lower())
         return method(node)
 
-    def _literal(self, node):
+    def _literal(self, node: ast.Literal) -> Type:
         return _literal_type(node.value)
 
-    def _listliteral(self, node):
+    def _listliteral(self, node: ast.ListLiteral) -> Type:
         kinds = {_literal_type(i.value).kind for i in node.items}
         if len(kinds) > 1:
             raise ExpressionTypeError("a list mixes values of different types", column=node.pos)
         return Type("list", items=kinds.pop())
 
-    def _name(self, node):
+    def _name(self, node: ast.Name) -> Type:
         fact = lookup(node.name)
         if fact is None:
             raise UnknownFactError(f"unknown fact '{node.name}'{suggestion(node.name)}", column=node.pos)
         return _fact_type(fact)
 
-    def _bool(self, node, what):
+    def _bool(self, node: ast.Expr, what: str) -> None:
         t = self.type_of(node)
         if t.kind != "bool":
             raise ExpressionTypeError(f"'{what}' needs yes/no, but '{node}' is {t}", column=node.pos)
 
-    def _not(self, node):
+    def _not(self, node: ast.Not) -> Type:
         self._bool(node.operand, "not")
         return BOOL
 
-    def _and(self, node):
+    def _and(self, node: ast.And) -> Type:
         for item in node.items:
             self._bool(item, "and")
         return BOOL
 
-    def _or(self, node):
+    def _or(self, node: ast.Or) -> Type:
         for item in node.items:
             self._bool(item, "or")
         return BOOL
 
-    def _neg(self, node):
+    def _neg(self, node: ast.Neg) -> Type:
         t = self.type_of(node.operand)
         if t.kind != "number":
             raise ExpressionTypeError(f"'-' needs a number, but '{node.operand}' is {t}", column=node.pos)
         return NUMBER
 
-    def _arith(self, node):
+    def _arith(self, node: ast.Arith) -> Type:
         for side in (node.left, node.right):
             t = self.type_of(side)
             if t.kind != "number":
@@ -119,7 +120,7 @@ class Checker:
             raise ExpressionTypeError("multiply by a number, not by another fact", column=node.pos)
         return NUMBER
 
-    def _compare(self, node):
+    def _compare(self, node: ast.Compare) -> Type:
         left, right = self.type_of(node.left), self.type_of(node.right)
         op = node.op
         if left.kind == "list" or right.kind == "list":
@@ -138,7 +139,7 @@ class Checker:
                 _check_value(lookup(fact_side.name), other)
         return BOOL
 
-    def _in(self, node):
+    def _in(self, node: ast.In) -> Type:
         item, container = self.type_of(node.item), self.type_of(node.container)
         word = "not in" if node.negated else "in"
         if container.kind == "enumlist":
@@ -146,7 +147,7 @@ class Checker:
                 raise ExpressionTypeError(f"'{word} {node.container}' needs a quoted value on its left", column=node.pos)
             _check_value(container.fact, node.item)
             return BOOL
-        if container.kind == "list":
+        if container.kind == "list" and isinstance(node.container, ast.ListLiteral):   # the only kind "list"
             if not isinstance(node.item, ast.Name):
                 raise ExpressionTypeError(f"'{word} [...]' needs a fact on its left", column=node.pos)
             if item.kind in ("enumlist", "list"):
@@ -174,6 +175,8 @@ def _check_value(fact: Fact | None, lit: ast.Literal) -> None:
             near = difflib.get_close_matches(str(value), fact.values, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise ExpressionTypeError(f"'{value}' is not a value of {fact.name} ({', '.join(fact.values)}){hint}", column=lit.pos)
+    elif isinstance(value, str):
+        return              # text meets only enums (above): the checker refused text against a number
     elif fact.kind == "share" and not 0 <= value <= 1:
         raise ExpressionTypeError(f"{fact.name} is a share (0-1) and is compared with {value}", column=lit.pos)
     elif fact.kind == "stage" and value not in (1, 2, 3, 4, 5):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional
+from typing import Any, Iterable, Literal, Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -29,10 +29,10 @@ Kind = Literal["minefield", "practice", "stage"]
 Severity = Literal["critical", "warning", "info"]
 Dimension = Literal["positioning", "traffic", "governance", "leadership", "content", "engagement",
                     "activities", "retention", "conversion", "scale"]
-DIMENSIONS: tuple[str, ...] = Dimension.__args__
-SEVERITIES: tuple[str, ...] = Severity.__args__
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}     # most severe first: sort key
-KINDS: tuple[str, ...] = Kind.__args__
+KINDS: tuple[str, ...] = get_args(Kind)
 
 # Values a message may name besides facts: filled in by the report, never read by conditions.
 MESSAGE_VALUES = {"stage.violated_essential": "the title of the violated essential that bounds the stage"}
@@ -110,7 +110,7 @@ class Rule(BaseModel):
 
     @field_validator("advice")
     @classmethod
-    def _advice_not_blank(cls, value):
+    def _advice_not_blank(cls, value: list[str]) -> list[str]:
         if any(not a.strip() for a in value):
             raise ValueError("advice items must not be blank")
         return value
@@ -155,7 +155,7 @@ class Ruleset(BaseModel):
 
     @field_validator("version")
     @classmethod
-    def _version_text(cls, value):
+    def _version_text(cls, value: object) -> str:
         return str(value)
 
 
@@ -172,7 +172,7 @@ def locate_error(err: RuleError, file: str, lines: Lines, path: str, rule_id: st
 
 
 def _pydantic_errors(exc: ValidationError, file: str, lines: Lines, prefix: str, rule_id: str | None) -> list[RuleError]:
-    out = []
+    out: list[RuleError] = []
     for e in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in e["loc"])
         path = f"{prefix}.{loc}" if loc else prefix
@@ -222,7 +222,7 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
     return errors
 
 
-def load_ruleset(path: str | os.PathLike) -> Ruleset:
+def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     """Load one ruleset file; raise RulesetErrors listing every problem."""
     return load_rulesets([path])[0]
 
@@ -273,7 +273,7 @@ def load_ruleset_file(path: Path) -> tuple[Ruleset | None, list[RuleError], list
     return ruleset.model_copy(update={"rules": rules}), errors, ids
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files and folders (their *.yaml / *.yml files) to ruleset files."""
     out: list[Path] = []
     for p in map(Path, paths):
@@ -284,7 +284,7 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return out
 
 
-def load_rulesets(paths: Iterable[str | os.PathLike]) -> list[Ruleset]:
+def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[Ruleset]:
     """Load several ruleset files; ids must be unique across all of them."""
     loaded: list[Ruleset] = []
     errors: list[RuleError] = []
