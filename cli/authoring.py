@@ -127,8 +127,9 @@ def rules_lint(paths, sources, fmt, no_examples):
 
     YAML errors, missing fields, duplicate ids (across files too), unknown facts, type errors,
     unknown documents, quotes not in their document (--sources), contradictory, redundant or
-    constant conditions, missing examples and examples that do not do what they claim.
-    Exit 1 when there is a problem.
+    constant conditions, conditions equivalent to another rule's, missing examples and examples
+    that do not do what they claim. Notes (a rule narrower than another one, with the same
+    cause) are printed but do not fail. Exit 1 when there is an error or a warning.
 
     \b
     shequn rules lint rulesets/mine.yaml
@@ -143,9 +144,12 @@ def rules_lint(paths, sources, fmt, no_examples):
     else:
         for p in problems:
             click.echo(str(p))
-        files = len({p.file for p in problems})
-        click.echo(f"{len(problems)} problem(s) in {files} file(s)" if problems else "no problems found")
-    sys.exit(1 if problems else 0)
+        failing = [p for p in problems if p.severity != "note"]
+        files = len({p.file for p in failing})
+        notes = len(problems) - len(failing)
+        summary = f"{len(failing)} problem(s) in {files} file(s)" if failing else "no problems found"
+        click.echo(summary + (f", {notes} note(s)" if notes else ""))
+    sys.exit(1 if any(p.severity != "note" for p in problems) else 0)
 
 @click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))

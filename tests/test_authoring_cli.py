@@ -127,8 +127,12 @@ def test_questions_for_name_and_members_are_ranked(run, small):
     assert result.exit_code == 0
     questions = json.loads(result.output)
     assert len(questions) >= 5
-    unlocks = [q["unlocks"] for q in questions]
-    assert unlocks == sorted(unlocks, reverse=True) and unlocks[0] > 1
+    order = {"stage": 0, "applicability": 1, "rules": 2}
+    ranks = [order[q["decides"]] for q in questions]
+    assert ranks == sorted(ranks) and questions[0]["decides"] == "stage"      # what places the stage comes first
+    first = [q["fact"] for q in questions[:6]]
+    assert "size.active_members_7d" in first                                 # the stage-2 essential
+    assert not any(f.startswith("offer.") for f in first)                    # no pricing before there is a product
     assert all(q["question"].endswith("?") for q in questions)
     assert "size.members" not in {q["fact"] for q in questions}
     text = run("facts", "questions", small, "--limit", "3").output

@@ -74,28 +74,35 @@ def test_zero_divisor_is_unknown_not_infinite(mini):
 
 def test_stage_inference_by_forward_chaining(mini):
     r = mini.evaluate(facts())
-    assert (r.stage.current, r.stage.completed) == (1, [])
-    assert r.stage.blockers == ["MINI002", "MINI003"]             # unknown essentials block
-    assert [a.rule for a in r.actions] == ["MINI002", "MINI003"] and all(a.blocker for a in r.actions)
+    # nothing known: stage 1 is not passed, but nothing is violated, so it may be as far as 5
+    assert (r.stage.current, r.stage.at_most, r.stage.completed) == (1, 5, [])
+    assert r.stage.blockers == [] and r.actions == []               # unknown essentials are not failures
+    assert [(c.rule, c.stage, c.missing) for c in r.stage.to_confirm] == [
+        ("MINI002", 1, ["governance.group_rules"]), ("MINI003", 1, ["positioning.join_benefits_stated"]),
+        ("MINI004", 2, ["size.active_members_7d", "size.members"]), ("MINI006", 3, ["conversion.has_product"])]
+    assert r.stage.to_confirm[0].questions == ["Are there written group rules?"]
 
     r = mini.evaluate(facts(governance={"group_rules": True}, positioning={"join_benefits_stated": True},
                             size={"members": 100, "active_members_7d": 2}, engagement={"daily_greetings": False}))
-    assert (r.stage.current, r.stage.name, r.stage.completed) == (2, "activity", [1])
-    assert r.stage.blockers == ["MINI004"]
+    assert (r.stage.current, r.stage.name, r.stage.completed, r.stage.at_most) == (2, "activity", [1], 2)
+    assert r.stage.blockers == ["MINI004"] and r.stage.to_confirm == []
     assert [a.rule for a in r.actions] == ["MINI004", "MINI005"]   # blocker first, then the stage's action
     assert not any(f.rule == "MINI005" for f in r.findings)        # actions are not findings
 
     r = mini.evaluate(facts(governance={"group_rules": True}, positioning={"join_benefits_stated": True},
                             size={"members": 100, "active_members_7d": 40}, engagement={"daily_greetings": False},
                             conversion={"has_product": True}))
-    assert (r.stage.current, r.stage.completed) == (5, [1, 2, 3, 4, 5])
+    assert (r.stage.current, r.stage.completed, r.stage.at_most) == (5, [1, 2, 3, 4, 5], 5)
     assert r.actions == []                                          # stage 2 actions no longer apply
 
 
-def test_later_stage_essentials_are_not_reported_early(mini):
+def test_known_problems_of_later_stages_are_findings(mini):
     r = mini.evaluate(facts(conversion={"has_product": False}))
-    assert r.stage.current == 1
-    assert outcome(r, "MINI006") == "absent"
+    assert (r.stage.current, r.stage.at_most) == (1, 3)             # stage 3 has a violated essential
+    finding = next(f for f in r.findings if f.rule == "MINI006")
+    assert finding.stage == 3 and finding.evidence == {"conversion.has_product": False}
+    assert [c.rule for c in r.stage.to_confirm] == ["MINI002", "MINI003", "MINI004"]   # stages 1-3 only
+    assert not any(a.rule == "MINI006" for a in r.actions)          # not an action of the current stage
 
 
 def test_declared_stage_beyond_reached_is_a_finding(mini):
@@ -108,13 +115,89 @@ def test_declared_stage_beyond_reached_is_a_finding(mini):
     assert outcome(r, "MINI007") == "passed"
 
 
-def test_scores(mini):
-    r = mini.evaluate(facts(size={"members": 300}, governance={"admins": 1, "group_rules": True}))
-    # governance: MINI001 warning violated (2), MINI002 critical passed (3) -> 60
-    assert r.scores["governance"] == 60
-    assert r.scores["traffic"] is None
+def test_scores_and_coverage(mini):
+    r = mini.evaluate(facts(community={"name": "t", "goal": "expand_network"}, size={"members": 300},
+                            governance={"admins": 1, "group_rules": True}))
+    # governance: MINI001 warning violated (2), MINI002 critical passed (3), MINI011 info passed (1) -> 4/6
+    assert r.scores["governance"] == 67 and r.coverage["governance"] == 1.0
+    # positioning: MINI003 and MINI007 unknown -> nothing judged, no score; conversion: MINI010 does not apply,
+    # MINI006 (2), MINI008 (3), MINI009 (1, 300/1 admins is not > 500 and methods unknown) unknown
+    assert r.scores["positioning"] is None and r.coverage["positioning"] == 0.0
+    assert r.coverage["conversion"] == 0.0 and r.coverage["traffic"] is None     # no rule of traffic applies
+    # overall: judged 2 + 3 + 1 = 6 of 6 + positioning 2 + 2 + engagement 2 + conversion 2 + 3 + 1 = 18 -> 0.33
+    assert (r.summary.judged, r.summary.applicable, r.summary.coverage) == (3, 9, 0.33)
+    assert r.summary.score == 67                                    # coverage >= 0.3 and 3 rules judged
+
+
+def test_no_score_when_too_little_is_known(mini):
+    r = mini.evaluate(facts(size={"members": 20}))
+    assert r.summary.judged == 1 and r.summary.score is None       # MINI001 passed: one rule is not a score
+    assert all(v is None for v in r.scores.values())
     r = mini.evaluate(facts())
-    assert r.summary.score is None
+    assert r.summary.score is None and r.summary.coverage == 0.0
+
+
+def test_a_rule_that_does_not_apply_is_left_out(mini):
+    selling = facts(community={"name": "t", "goal": "sell_products"}, conversion={"rate_90d": 0.01})
+    assert outcome(mini.evaluate(selling), "MINI010") == "violated"
+    networking = facts(community={"name": "t", "goal": "expand_network"}, conversion={"rate_90d": 0.01})
+    r = mini.evaluate(networking)
+    assert "MINI010" in r.not_applicable and outcome(r, "MINI010") == "absent"
+    assert r.summary.applicable == 9                                # 11 rules less MINI005 (an action), MINI010
+    unknown = mini.evaluate(facts(conversion={"rate_90d": 0.01}))
+    assert {"rule": "MINI010", "missing": ["community.goal"]} in [n.model_dump() for n in unknown.not_evaluated]
+    goal = next(q for q in unknown.questions if q.fact == "community.goal")
+    assert goal.decides == "applicability"
+
+
+def test_one_finding_per_cause_with_priority(mini):
+    r = mini.evaluate(facts(size={"members": 300}, governance={"admins": 1, "group_rules": False},
+                            positioning={"join_benefits_stated": True}))
+    # MINI002 (critical 30 + blocker of stage 1: 15) leads MINI011 (same cause: no rules)
+    rules = next(f for f in r.findings if f.rule == "MINI002")
+    assert rules.priority == 45 and [x.rule for x in rules.related] == ["MINI011"]
+    assert not any(f.rule == "MINI011" for f in r.findings)
+    # MINI001: warning 20 + minefield 5 + members 300 twice the 150 -> distance 1 -> 10
+    assert next(f for f in r.findings if f.rule == "MINI001").priority == 35
+    assert [f.rule for f in r.findings] == ["MINI002", "MINI001"]
+    assert [(p.rule, p.why) for p in r.plan] == [("MINI002", "blocker"), ("MINI001", "finding")]
+    assert r.plan[1].evidence == {"size.members": 300, "governance.admins": 1}
+
+
+def test_plan_takes_stage_actions_and_never_two_of_one_cause(mini):
+    r = mini.evaluate(facts(governance={"group_rules": True}, positioning={"join_benefits_stated": True},
+                            size={"members": 100, "active_members_7d": 2}, engagement={"daily_greetings": False},
+                            conversion={"has_product": False}))
+    # MINI004 blocker (warning 20 + 15 + 2 posters vs 10% of 100: distance 0.8 -> 8) = 43, MINI006 later
+    # essential (20 + 5) = 25, MINI005 action (info 10 + 8) = 18
+    assert [(p.rule, p.why) for p in r.plan] == [("MINI004", "blocker"), ("MINI006", "finding"), ("MINI005", "action")]
+    assert all(p.evidence for p in r.plan)
+
+
+def test_questions_place_the_stage_first(mini):
+    r = mini.evaluate(facts(size={"members": 300}))
+    assert [(q.fact, q.decides) for q in r.questions[:4]] == [
+        ("governance.group_rules", "stage"), ("positioning.join_benefits_stated", "stage"),
+        ("size.active_members_7d", "stage"), ("conversion.has_product", "stage")]
+    assert next(q for q in r.questions if q.fact == "community.goal").decides == "applicability"
+
+
+def test_selection_does_not_change_the_stage():
+    data = facts(governance={"group_rules": False, "admins": 1}, positioning={"join_benefits_stated": True},
+                 size={"members": 300}, community={"name": "t", "declared_stage": 4})
+    everything = Engine([MINI], builtin=False).evaluate(data)
+    only = Engine([MINI], builtin=False, select=["MINI001", "MINI007"]).evaluate(data)
+    assert (only.stage.current, only.stage.at_most) == (everything.stage.current, everything.stage.at_most) == (1, 1)
+    assert only.stage.blockers == ["MINI002"]
+    assert {f.rule for f in only.findings} == {"MINI001", "MINI007"}
+
+
+def test_an_unknown_selector_is_an_error_with_a_suggestion():
+    from shequn.errors import SelectionError
+    with pytest.raises(SelectionError, match=r"select 'MINIX' matches no rule \(did you mean 'MINI'\?\)"):
+        Engine([MINI], builtin=False, select=["MINIX"])
+    with pytest.raises(SelectionError, match=r"ignore 'mini001'.*did you mean 'MINI001'"):
+        Engine([MINI], builtin=False, ignore=["mini001"])
 
 
 def test_waivers(mini):
@@ -127,7 +210,7 @@ def test_waivers(mini):
     data["waivers"][0]["expires"] = "2000-01-01"
     r = mini.evaluate(data)
     assert next(f for f in r.findings if f.rule == "MINI001").status == "open"
-    assert r.problems == ["waiver for MINI001 expired on 2000-01-01"]
+    assert r.problems == ["waiver for MINI001 expired on 2000-01-01: the finding is open again"]
 
 
 def test_dict_input_is_validated(mini):
@@ -198,7 +281,8 @@ def test_many_rules_and_missing_facts_do_not_overflow_the_matcher(tmp_path):
                  retention={"leaves_per_month": 3})
     for data in (full, facts()):
         r = engine.evaluate(data)
-        assert len(r.findings) + len(r.passed) + len(r.not_evaluated) == 240
+        folded = sum(len(f.related) for f in r.findings)
+        assert len(r.findings) + folded + len(r.passed) + len(r.not_evaluated) == 240
 
 
 def test_broken_ruleset_reports_every_problem(tmp_path):

@@ -16,7 +16,7 @@ from shequn.facts.loader import FactsError, load_facts, validate_facts
 from shequn.facts.vocabulary import BY_NAME
 from shequn.lang.interpreter import evaluate, explain, outcome, render_step
 from shequn.lang.parser import parse
-from shequn.rules.verdict import Verdict
+from shequn.rules.verdict import Verdict, verdict_of
 from shequn.durable.probe import Probe
 from shequn.rules.ruleset import load_ruleset, load_rulesets
 from shequn.rulesets import builtin_paths
@@ -45,9 +45,16 @@ SYNTHETIC_WHEN = [
 ]
 
 
+# `applies` conditions given to every other synthetic rule, so that the three-valued
+# applicability (not applicable, unknown, applies) is checked against durable too
+SYNTHETIC_APPLIES = ["community.goal in [\"sell_products\", \"provide_services\"]", "size.members >= 100",
+                     "community.platform != \"discord\" and conversion.has_product"]
+
+
 def _synthetic_rules(tmp: pathlib.Path):
     rules = [{"id": f"T{i:03d}", "title": "t", "kind": "practice", "severity": "info", "dimension": "scale",
-              "when": when, "message": "m", "advice": ["a"], "sources": [{"doc": "six-aspects", "quote": "abc"}]}
+              "when": when, "message": "m", "advice": ["a"], "sources": [{"doc": "six-aspects", "quote": "abc"}],
+              **({"applies": SYNTHETIC_APPLIES[i // 2 % len(SYNTHETIC_APPLIES)]} if i % 2 else {})}
              for i, when in enumerate(SYNTHETIC_WHEN)]
     path = tmp / "synthetic.yaml"
     path.write_text(yaml.safe_dump({"name": "synthetic", "version": 1, "rules": rules}), encoding="utf-8")
@@ -67,7 +74,7 @@ PROBE = Probe()
 def _inputs(node: ast.Expr) -> list[str]:
     out: list[str] = []
     for name in ast.names(node):
-        if name == "stage.current":
+        if name.startswith("stage."):
             continue
         fact = BY_NAME[name]
         for n in (fact.derived_from if fact.derived else (name,)):
@@ -135,15 +142,23 @@ def examples_for(draw, node: ast.Expr):
     example = _nest(given_facts)
     if "stage.current" in ast.names(node):
         example["stage"] = {"current": draw(st.integers(1, 5))}
+    elif "stage.at_most" in ast.names(node):
+        example["stage"] = {"at_most": draw(st.integers(1, 5))}
     return example
+
+
+def whole(rule) -> ast.Expr:
+    """A rule's condition and its `applies`: the facts examples are drawn for."""
+    return rule.condition if rule.applicability is None else ast.And((rule.applicability, rule.condition))
 
 
 def _interpreted(rule, example) -> str:
     data = {k: v for k, v in example.items() if k != "stage"}
     facts = validate_facts(data)
-    current = example.get("stage", {}).get("current", rule.stage or 1)
-    value = outcome(rule, facts, current)
-    return Verdict.NOT_EVALUATED if value is None else Verdict.VIOLATED if value else Verdict.PASSED
+    stage = example.get("stage", {})
+    current = stage.get("current", stage.get("at_most", rule.stage or 1))
+    applies = True if rule.applicability is None else outcome(rule.applicability, facts)
+    return verdict_of(rule, outcome(rule, facts, current), None, applies)
 
 
 def _check_agreement(rule, example):
@@ -162,7 +177,7 @@ def _check_agreement(rule, example):
 @settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_interpreter_agrees_with_durable_on_builtin_rules(rule, data):
-    _check_agreement(rule, data.draw(examples_for(rule.condition)))
+    _check_agreement(rule, data.draw(examples_for(whole(rule))))
 
 
 @pytest.mark.parametrize("index", range(len(SYNTHETIC_WHEN)))
@@ -171,7 +186,7 @@ def test_interpreter_agrees_with_durable_on_builtin_rules(rule, data):
 @given(data=st.data())
 def test_interpreter_agrees_with_durable_on_every_shape(synthetic, index, data):
     rule = synthetic[index]
-    _check_agreement(rule, data.draw(examples_for(rule.condition)))
+    _check_agreement(rule, data.draw(examples_for(whole(rule))))
 
 
 def test_division_by_a_number_on_the_right_is_true_division(tmp_path):

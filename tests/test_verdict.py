@@ -39,8 +39,13 @@ CASES = {
                                          V.NOT_EVALUATED, V.NOT_EVALUATED),
     "not applicable: an action of another stage": ("MINI005", facts(AT_STAGE_1, engagement={"daily_greetings": False}),
                                                    V.NOT_APPLICABLE, V.VIOLATED),
-    "not applicable: an essential of a later stage": ("MINI006", facts(AT_STAGE_1, conversion={"has_product": False}),
-                                                      V.NOT_APPLICABLE, V.VIOLATED),
+    "an essential of a later stage is still judged": ("MINI006", facts(AT_STAGE_1, conversion={"has_product": False}),
+                                                      V.VIOLATED, V.VIOLATED),
+    "not applicable: applies is false": ("MINI010", facts(community={"name": "t", "goal": "expand_network"},
+                                                          conversion={"rate_90d": 0.01}),
+                                         V.NOT_APPLICABLE, V.NOT_APPLICABLE),
+    "not evaluated: whether it applies is unknown": ("MINI010", facts(conversion={"rate_90d": 0.01}),
+                                                     V.NOT_EVALUATED, V.NOT_EVALUATED),
     "an action of the current stage": ("MINI005", facts(governance={"group_rules": True},
                                                         positioning={"join_benefits_stated": True},
                                                         size={"members": 100, "active_members_7d": 5},
@@ -72,14 +77,17 @@ def test_report_explanation_and_probe_agree(mini, probe, case):
     assert explanation.outcome is expected
     # the probe judges the condition alone: the explanation's truth with no stage context
     assert probe.outcome(rule, {**data, "stage": {"current": report.stage.current}}) is alone
-    assert verdict_of(rule, TRUTH.get(explanation.tree.outcome)) is alone
+    applies = TRUTH.get(explanation.applies_tree.outcome) if explanation.applies_tree is not None else True
+    assert verdict_of(rule, TRUTH.get(explanation.tree.outcome), None, applies) is alone
 
 
 def test_not_applicable_says_why(mini):
     e = mini.explain(CASES["not applicable: an action of another stage"][1], "MINI005")
     assert e.reason == "an action of stage 2; the community is at stage 1"
-    e = mini.explain(CASES["not applicable: an essential of a later stage"][1], "MINI006")
-    assert e.reason == "an essential of stage 3; the community is at stage 1"
+    e = mini.explain(CASES["not applicable: applies is false"][1], "MINI010")
+    assert e.reason == "it does not apply to this community"
+    assert e.applies_tree is not None and e.applies_tree.outcome == "false"
+    assert "applies: community.goal == \"sell_products\"" in e.render()
     assert mini.explain(CASES["violated"][1], "MINI001").reason == ""
 
 

@@ -40,7 +40,7 @@ def load_passages(path: str | Path | None = None) -> dict[str, list[dict[str, An
 
 
 def condition_numbers(rule: Rule) -> list[float]:
-    """The numbers a rule's condition compares with, in order of first use."""
+    """The numbers a rule's conditions (`applies`, then `when`) compare with, in order of first use."""
     seen: dict[float, None] = {}
 
     def walk(node: ast.Expr) -> None:
@@ -49,6 +49,8 @@ def condition_numbers(rule: Rule) -> list[float]:
         for child in ast.children(node):
             walk(child)
 
+    if rule.applicability is not None:
+        walk(rule.applicability)
     walk(rule.condition)
     return list(seen)
 

@@ -1,7 +1,8 @@
 """Run every rule's examples (its own tests, like semgrep's `ruleid:` / `ok:`).
 
-Each `trigger` example must make the rule VIOLATED and each `no_trigger`
-example must make it PASSED, evaluated through durable_rules exactly as the
+Each `trigger` example must make the rule VIOLATED, each `no_trigger`
+example PASSED and each `not_applicable` example NOT_APPLICABLE (its
+`applies` is false), evaluated through durable_rules exactly as the
 engine compiles the rule (durable/probe.py). A failure carries the
 explanation tree (lang/interpreter.py) so the author sees which part of
 the condition went the wrong way.
@@ -22,7 +23,7 @@ from shequn.durable.probe import Probe, example_facts
 from shequn.rules.ruleset import Rule, Ruleset
 from shequn.rules.verdict import Verdict
 
-EXPECTED = {"trigger": Verdict.VIOLATED, "no_trigger": Verdict.PASSED}
+EXPECTED = {"trigger": Verdict.VIOLATED, "no_trigger": Verdict.PASSED, "not_applicable": Verdict.NOT_APPLICABLE}
 INVALID = "invalid"
 
 
@@ -159,7 +160,9 @@ def _example_line(rule: Rule, which: str, index: int) -> int:
     lines = _LINES[rule.file]
     for path, line in lines.items():
         if path.startswith("rules.") and path.count(".") == 1 and line == rule.line:
-            return lines.get(f"{path}.examples.{which}.{index}") or lines.get(f"{path}.examples") or rule.line
+            # `index` counts from 1 as people do; the paths count items from 0
+            return lines.get(f"{path}.examples.{which}.{index - 1}") or lines.get(f"{path}.examples.{which}") \
+                or lines.get(f"{path}.examples") or rule.line
     return rule.line
 
 
@@ -183,7 +186,7 @@ def run_examples(items: Iterable[Rule | Ruleset], coverage: bool = False, probe:
     cov: list[RuleCoverage] = []
     for rule in rules:
         trees: list[Step] = []
-        for which in ("trigger", "no_trigger"):
+        for which in EXPECTED:
             for i, example in enumerate(getattr(rule.examples, which), 1):
                 res = ExampleResult(rule.id, which, i, EXPECTED[which], INVALID, rule.file, _example_line(rule, which, i))
                 try:
@@ -194,7 +197,8 @@ def run_examples(items: Iterable[Rule | Ruleset], coverage: bool = False, probe:
                     continue
                 data, _ = example_facts(example)
                 tree = explain_tree(rule, flat_facts(data), _stage_of(rule, example))
-                trees.append(tree)
+                if which != "not_applicable":          # the condition's branches are covered where the rule applies
+                    trees.append(tree)
                 if not res.ok:
                     res.explanation = tree
                 results.append(res)

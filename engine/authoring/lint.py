@@ -21,6 +21,7 @@ a loader cannot know. Each loader error's code comes from its class (`_CODES`).
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class Problem:
     code: str
     message: str
     rule: str | None = None
-    severity: str = "error"          # error | warning
+    severity: str = "error"          # error | warning | note (printed, never fails)
 
     def __str__(self) -> str:
         prefix = f"rule {self.rule}: " if self.rule else ""
@@ -82,6 +83,7 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
         load_rulesets(paths)
     except RulesetErrors as exc:
         problems.extend(_from_error(e) for e in exc.errors)
+    placed: list[tuple[Rule, Lines]] = []
     for path in expand_paths(paths):
         ruleset = load_ruleset_file(path)[0]
         if ruleset is None:
@@ -91,6 +93,8 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
         except FactsError:
             continue
         problems.extend(_lint_ruleset(ruleset, lines, texts, examples))
+        placed.extend((rule, lines) for rule in ruleset.rules)
+    problems.extend(_overlaps(placed))
     problems = list(dict.fromkeys(problems))
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
 
@@ -169,6 +173,74 @@ def _lint_ruleset(ruleset: Ruleset, lines: Lines, texts: dict[str, str] | None, 
             out.extend(_check_quotes(rule, lines, prefix, texts))
         if examples:
             out.extend(_check_examples(rule, lines, prefix))
+    return out
+
+
+# --- one problem, one rule ---------------------------------------------------
+
+_SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
+_MAX_PARTS = 8              # conjunctions longer than this are only compared whole
+
+
+def _parts(node: ast.Expr) -> frozenset[str]:
+    """The conjuncts of a condition, each in a canonical text (operands of and/or sorted)."""
+    if isinstance(node, ast.And):
+        return frozenset(p for item in node.items for p in _parts(item))
+    return frozenset({_canonical(node)})
+
+
+def _canonical(node: ast.Expr) -> str:
+    if isinstance(node, (ast.And, ast.Or)):
+        word = " and " if isinstance(node, ast.And) else " or "
+        return "(" + word.join(sorted(_canonical(i) for i in node.items)) + ")"
+    if isinstance(node, ast.Not):
+        return f"not {_canonical(node.operand)}"
+    return str(node)
+
+
+def _effective(rule: Rule) -> frozenset[str]:
+    """What makes the rule violated: `applies` and `when` together."""
+    parts = _parts(rule.condition)
+    return parts | _parts(rule.applicability) if rule.applicability is not None else parts
+
+
+def _overlaps(placed: list[tuple[Rule, Lines]]) -> list[Problem]:
+    """Rules that say the same thing: an equivalent condition (a warning), or a narrower one that is no
+    more severe (a note: whenever it fires the broader rule fires too; it may still cite a passage
+    of its own). Linear in the number of rules:
+    each rule's condition is looked up whole, and its sub-conjunctions by hash."""
+    first: dict[frozenset[str], Rule] = {}
+    ids: set[str] = set()
+    unique: list[tuple[Rule, Lines]] = []
+    for rule, lines in placed:
+        if rule.stage_action or rule.id in ids:        # stage actions are advice for their stage; a duplicate
+            continue                                   # id is a problem of its own already
+        ids.add(rule.id)
+        unique.append((rule, lines))
+        first.setdefault(_effective(rule), rule)
+    out: list[Problem] = []
+    for rule, lines in unique:
+        parts = _effective(rule)
+        prefix = _rule_prefix(lines, rule)
+        if prefix is None:
+            continue
+        same = first[parts]
+        if same is not rule:
+            out.append(_at(rule, lines, f"{prefix}.when", "duplicate-condition",
+                           f"same condition as {same.id} ({same.file}:{same.line}): one problem should be one rule; "
+                           "merge them and cite both documents", severity="warning"))
+            continue
+        if len(parts) > _MAX_PARTS:
+            continue
+        items = sorted(parts)
+        for size in range(1, len(items)):
+            for subset in itertools.combinations(items, size):
+                broader = first.get(frozenset(subset))
+                if broader is not None and _SEVERITY_RANK[rule.severity] <= _SEVERITY_RANK[broader.severity]:
+                    out.append(_at(rule, lines, f"{prefix}.when", "subsumed-condition",
+                                   f"whenever this rule fires {broader.id} fires too ({broader.file}:{broader.line}), "
+                                   "and it is no more severe: check that it says something of its own (the report "
+                                   "folds rules of the same cause)", severity="note"))
     return out
 
 

@@ -28,9 +28,15 @@ def rule_page(rule: Rule, heading: str = "") -> str:
     if rule.note:
         lines += ["", "Note", f"  {rule.note}"]
     lines += ["", "What to do"] + [f"  - {a}" for a in rule.advice]
-    lines += ["", "Condition", f"  {rule.when}", "", "Facts it needs", "  " + ", ".join(rule.facts)]
+    if rule.applies:
+        lines += ["", "Applies to", f"  communities where {rule.applies}"]
+    lines += ["", "Condition", f"  {rule.when}", "", "Facts it needs",
+              "  " + ", ".join(dict.fromkeys((*rule.applies_facts, *rule.facts)))]
     if rule.examples.trigger:
         lines += ["", "Example that triggers it"] + ["  " + l for l in _yaml(rule.examples.trigger[0]).splitlines()]
     if rule.examples.no_trigger:
         lines += ["", "Example that does not"] + ["  " + l for l in _yaml(rule.examples.no_trigger[0]).splitlines()]
+    if rule.examples.not_applicable:
+        lines += ["", "Example it does not apply to"] + \
+            ["  " + l for l in _yaml(rule.examples.not_applicable[0]).splitlines()]
     return "\n".join(lines)

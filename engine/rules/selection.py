@@ -37,8 +37,8 @@ def check_selectors(rules: Sequence[Rule], selectors: Iterable[str], option: str
     vocabulary = _vocabulary(rules)
     problems = []
     for s in unknown:
-        near = difflib.get_close_matches(s.strip(), vocabulary, n=1, cutoff=0.6) or \
-            [v for v in vocabulary if v.lower() == s.strip().lower()]
+        near = [v for v in vocabulary if v.lower() == s.strip().lower()] or \
+            difflib.get_close_matches(s.strip(), vocabulary, n=1, cutoff=0.6)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         problems.append(f"{option} '{s}' matches no rule{hint}: use a rule id or id prefix, a dimension, kind, "
                         "severity or ruleset name (shequn rules list)")
