@@ -182,7 +182,8 @@ def rules_test(paths, coverage, fmt):
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
 @handle_errors
 def facts_questions(facts_file, fmt, limit, rulesets):
-    """The facts still to collect, ranked by how many rules each would let us evaluate, each with a plain question.
+    """The facts still to collect, with a plain question each: first those that place the stage, then those
+    that decide which rules apply, then by how many rules each would let us judge.
 
     Without FACTS: every fact, ranked for a community nobody has described yet.
     """
@@ -201,7 +202,8 @@ def facts_questions(facts_file, fmt, limit, rulesets):
     for i, q in enumerate(questions, 1):
         rules_word = "rule" if q["unlocks"] == 1 else "rules"
         click.echo(f"{i:>{width}}. {q['question']}")
-        click.echo(f"{'':>{width}}  {q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}")
+        decides = {"stage": " · places the stage", "applicability": " · decides which advice applies"}.get(q["decides"], "")
+        click.echo(f"{'':>{width}}  {q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}{decides}")
 
 @click.command("init")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
@@ -232,7 +234,8 @@ def facts_schema():
 
 
 def questions_for(engine, facts_file: str | None = None) -> list[dict]:
-    """Missing facts ranked by rules unlocked: [{fact, question, unit, unlocks}].
+    """Missing facts as the report ranks them (what places the stage, then what decides which rules
+    apply, then by the rules they let be judged): [{fact, question, unit, unlocks, decides}].
 
     Without a facts file every (non-derived) fact is listed, those no rule reads last.
     """
@@ -241,16 +244,17 @@ def questions_for(engine, facts_file: str | None = None) -> list[dict]:
 
     if facts_file:
         report = engine.evaluate(load_facts(facts_file))
-        ranked = [(q.fact, q.unlocks) for q in report.questions]
+        ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
     else:
         report = engine.evaluate({"community": {"name": "-"}})
-        ranked = [(q.fact, q.unlocks) for q in report.questions]
-        seen = {f for f, _ in ranked} | {"community.name"}
-        ranked += [(f.name, 0) for f in FACTS if not f.derived and f.name not in seen]
+        ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
+        seen = {f for f, _, _ in ranked} | {"community.name"}
+        ranked += [(f.name, 0, "rules") for f in FACTS if not f.derived and f.name not in seen]
     out = []
-    for name, unlocks in ranked:
+    for name, unlocks, decides in ranked:
         fact = BY_NAME.get(name)
         if fact is None:
             continue
-        out.append({"fact": name, "question": fact.question or f"What is {name}?", "unit": fact.unit, "unlocks": unlocks})
+        out.append({"fact": name, "question": fact.question or f"What is {name}?", "unit": fact.unit,
+                    "unlocks": unlocks, "decides": decides})
     return out
