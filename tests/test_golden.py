@@ -60,10 +60,26 @@ def test_golden_files_are_all_in_use(update_golden):
     """A golden file nobody compares against would silently pin nothing."""
     if update_golden:
         pytest.skip("the files are being rewritten")
-    expected = {f"{c}.{ext}" for c in COMMUNITIES for ext in FORMATS.values()}
+    expected = {f"{c}.{ext}" for c in COMMUNITIES for ext in FORMATS.values()} | {"report.schema.json"}
     assert {p.name for p in GOLDEN.iterdir()} == expected
 
 
 def test_the_pinned_date_is_the_one_shown(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert "Generated 2024-06-01" in check_output(COMMUNITIES[0], "markdown")
+
+
+def test_report_schema_matches_golden(update_golden):
+    """The JSON contract itself: any change to the report model shows up here (docs/report.md, Versions)."""
+    import json
+
+    from shequn.report.model import Report
+    got = json.dumps(Report.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    golden = GOLDEN / "report.schema.json"
+    if update_golden:
+        golden.write_text(got, encoding="utf-8", newline="\n")
+        return
+    assert golden.is_file(), "report.schema.json is missing: run pytest --update-golden"
+    assert got == golden.read_text(encoding="utf-8"), \
+        "the report's JSON Schema changed: bump SCHEMA_VERSION if a field was renamed or removed, " \
+        "record it in docs/report.md, then run pytest --update-golden"
