@@ -20,12 +20,13 @@ import re
 from typing import Callable, Iterable, Optional, Sequence, Union
 
 from .base import READERS, ExportError, HashingReader, People, ReadContext, Reader, basename
-from .measure import (DAY, ChatLog, Result, build_log, classify, iso, measure_chats, measure_wecom,
-                      merge_days, parse_as_of, staff_entries, window)
+from .measure import (DAY, ChatLog, Result, build_log, classify, iso, merge_days, parse_as_of, staff_entries,
+                      window)
+from .measures import measure_chats, measure_wecom
 
 __all__ = ["extract_facts", "detect_format", "ExportError", "READERS", "Reader", "DEFINITIONS"]
 
-_SKIP = {"base", "measure"}
+_SKIP = {"base", "measure", "measures"}
 for _m in pkgutil.iter_modules(__path__):
     if _m.name not in _SKIP and not _m.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_m.name}")
