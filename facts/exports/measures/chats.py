@@ -23,8 +23,8 @@ def measure_chats(logs: Sequence[ChatLog], people: People, role: bytearray, as_o
     scope = Scope(logs, people, role, as_of, days)
     volume, active = MessageCounts(scope), ActiveSenders(scope)
     by_messages: list[MessageAccumulator] = [
-        volume, active, ResponseTimes(scope), MemberToMember(scope), RedEnvelopes(scope), StaffGaps(scope),
-        RepeatedStaffTexts(scope)]
+        volume, active, ResponseTimes(scope), MemberToMember(scope, volume), RedEnvelopes(scope, volume),
+        StaffGaps(scope), RepeatedStaffTexts(scope)]
     by_events: list[EventAccumulator] = [Referrals(scope), Retention(scope, active), Leaves(scope)]
     feed_messages(scope, by_messages)
     feed_events(scope, by_events)
@@ -50,15 +50,20 @@ def measure_chats(logs: Sequence[ChatLog], people: People, role: bytearray, as_o
     return res
 
 
-def routes(accumulators: Sequence[MessageAccumulator]) -> list[list[list]]:
-    """``routes[role][in_window]``: the feed methods a message of that sender role goes to."""
-    table: list[list[list]] = [[[], []] for _ in range(max(MEMBER, STAFF, BOT) + 1)]
+def routes(accumulators: Sequence[MessageAccumulator], log: ChatLog) -> tuple[list[list], list[list]]:
+    """The feed methods a message of this export goes to, by its sender's role: one table
+    for messages in the window and one for those outside."""
+    size = max(MEMBER, STAFF, BOT) + 1
+    inside: list[list] = [[] for _ in range(size)]
+    outside: list[list] = [[] for _ in range(size)]
     for acc in accumulators:
+        if not acc.takes(log):
+            continue
         for r in acc.ROLES:
-            for in_window in (False, True):
-                if in_window or not acc.IN_WINDOW_ONLY:
-                    table[r][in_window].append(acc.feed)
-    return table
+            inside[r].append(acc.feed)
+            if not acc.IN_WINDOW_ONLY:
+                outside[r].append(acc.feed)
+    return inside, outside
 
 
 def feed_messages(scope: Scope, accumulators: Sequence[MessageAccumulator]) -> None:
@@ -68,10 +73,10 @@ def feed_messages(scope: Scope, accumulators: Sequence[MessageAccumulator]) -> N
     bound to locals and each message is routed once, by its sender's role
     and whether it is in the window.
     """
-    table = routes(accumulators)
     canon, role, start, end = scope.canon, scope.role, scope.start, scope.end
     m = ChatMessage()
     for file_index, log in enumerate(scope.logs):
+        inside, outside = routes(accumulators, log)
         for acc in accumulators:
             acc.start_file(log)
         m.start_file(file_index, log)
@@ -81,7 +86,7 @@ def feed_messages(scope: Scope, accumulators: Sequence[MessageAccumulator]) -> N
             sender = canon[key]
             sender_role = role[sender]
             in_window = start < t <= end
-            feeds = table[sender_role][in_window]
+            feeds = (inside if in_window else outside)[sender_role]
             if not feeds:
                 continue
             m.t = t

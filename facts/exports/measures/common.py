@@ -49,7 +49,7 @@ class Scope:
                  days: float):
         self.logs = logs
         self.canon = people.alias
-        self.role = role
+        self.role = list(role)        # a list: indexing it in the hot loop is faster than a bytearray
         self.as_of, self.days = as_of, days
         self.start, self.end = window(as_of, days)
         self.last_7_days = as_of - 7 * DAY
@@ -84,6 +84,11 @@ class MessageAccumulator:
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
+
+    def takes(self, log: ChatLog) -> bool:
+        """Whether it is fed the messages of this export at all (start_file and end_file
+        are called either way)."""
+        return True
 
     def start_file(self, log: ChatLog) -> None:
         """Called before the messages of each export."""

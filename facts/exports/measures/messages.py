@@ -145,15 +145,16 @@ class ResponseTimes(MessageAccumulator):
 
 
 class MemberToMember(MessageAccumulator):
-    """Member messages in the window that reply to or mention another member."""
+    """Member messages in the window that reply to or mention another member (of all the
+    member messages in the window, which ``messages`` tallies)."""
 
     ROLES = frozenset({MEMBER})
     IN_WINDOW_ONLY = True
     FACTS = ("engagement.member_to_member_share",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope, messages: MessageCounts) -> None:
         super().__init__(scope)
-        self.member_messages = 0
+        self.messages = messages
         self.to_members = 0
         self.replies_not_found = 0        # replies to messages the export does not hold
         self._sender_of: dict[int, int] = {}
@@ -173,8 +174,9 @@ class MemberToMember(MessageAccumulator):
                     self._sender_of[ids[i]] = canon[senders[i]]
 
     def feed(self, m: ChatMessage) -> None:
-        self.member_messages += 1
         reply_to = self._replies[m.seq]
+        if reply_to == -1 and m.seq not in self._mentions:        # most messages
+            return
         if reply_to != -1:
             target = self._sender_of.get(reply_to)
             if target is None:
@@ -192,7 +194,7 @@ class MemberToMember(MessageAccumulator):
                     return
 
     def finish(self) -> dict[str, Outcome]:
-        w, n = self.scope.in_window_text, self.member_messages
+        w, n = self.scope.in_window_text, self.messages.member_messages
         if not n:
             return {"engagement.member_to_member_share": Unknown(f"no member messages {w}")}
         lost = self.replies_not_found
@@ -204,27 +206,31 @@ class MemberToMember(MessageAccumulator):
 
 class RedEnvelopes(MessageAccumulator):
     """Red envelopes in the window per week (from anyone, bots included), and the share of
-    member messages sent within BURST_SECONDS after one (of the same export)."""
+    the member messages in the window (``messages``) sent within BURST_SECONDS after one
+    (of the same export)."""
 
     ROLES = frozenset({MEMBER, STAFF, BOT})
     FACTS = ("engagement.red_envelopes_per_week", "engagement.red_envelope_burst_share")
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope, messages: MessageCounts) -> None:
         super().__init__(scope)
+        self.messages = messages
         self.red_envelopes = 0
-        self.member_messages = 0
         self.in_burst = 0
         self._last: float = float("-inf")
+
+    def takes(self, log: ChatLog) -> bool:
+        # an export that cannot record red envelopes holds none: its messages are never in a burst,
+        # and the facts are unknown anyway unless every export records them
+        return "red_envelopes" in log.supports
 
     def start_file(self, log: ChatLog) -> None:
         self._last = float("-inf")
 
     def feed(self, m: ChatMessage) -> None:
         t = m.t
-        if m.role == MEMBER and m.in_window:
-            self.member_messages += 1
-            if t - self._last <= BURST_SECONDS:      # the last red envelope before this message
-                self.in_burst += 1
+        if t - self._last <= BURST_SECONDS and m.role == MEMBER and m.in_window:
+            self.in_burst += 1                       # _last: the last red envelope before this message
         if m.kind == RED_ENVELOPE:
             self._last = t
             if m.in_window:
@@ -234,7 +240,7 @@ class RedEnvelopes(MessageAccumulator):
         if not self.scope.all_support("red_envelopes"):
             why = Unknown("only WeChat exports record red envelopes")
             return {"engagement.red_envelopes_per_week": why, "engagement.red_envelope_burst_share": why}
-        w, days, n = self.scope.in_window_text, self.scope.days, self.member_messages
+        w, days, n = self.scope.in_window_text, self.scope.days, self.messages.member_messages
         return {
             "engagement.red_envelopes_per_week": Fact(
                 per_week(self.red_envelopes, days), f"{self.red_envelopes} red envelopes {w} / ({days:g} / 7) weeks"),
