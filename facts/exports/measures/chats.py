@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator, Sequence
 
 from ..base import SYSTEM, People
-from ..measure import BOT, CHAT_FACTS, MEMBER, STAFF, ChatLog, Result, iso
+from ..measure import BOT, MEMBER, STAFF, ChatLog, Result, iso
 from .common import ChatMessage, EventAccumulator, MessageAccumulator, Scope
 from .joins import Leaves, Referrals, Retention
 from .messages import (ActiveSenders, MemberToMember, MessageCounts, RedEnvelopes, RepeatedStaffTexts,

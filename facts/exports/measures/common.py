@@ -52,18 +52,15 @@ class Scope:
         self.role = list(role)        # a list: indexing it in the hot loop is faster than a bytearray
         self.as_of, self.days = as_of, days
         self.start, self.end = window(as_of, days)
-        self.last_7_days = as_of - 7 * DAY
-        self.last_30_days = as_of - 30 * DAY
-        self.last_60_days = as_of - 60 * DAY
+        self.seven_days_ago = as_of - 7 * DAY
+        self.thirty_days_ago = as_of - 30 * DAY
+        self.sixty_days_ago = as_of - 60 * DAY
         self.staff_known = STAFF in role
         self.in_window_text = f"in the window ({iso(self.start)}, {iso(self.end)}]"
 
     def all_support(self, capability: str) -> bool:
         """Every export records this (see ``ReadContext.supports``)."""
         return all(capability in log.supports for log in self.logs)
-
-    def is_member(self, person: int) -> bool:
-        return self.role[person] == MEMBER
 
 
 # why the staff facts are unknown without staff

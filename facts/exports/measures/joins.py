@@ -57,12 +57,12 @@ class Retention(EventAccumulator):
         self.cohort: set = set()
 
     def feed_join(self, t: float, joiner: int, inviter: Optional[int]) -> None:
-        if self.scope.last_60_days < t <= self.scope.last_30_days:
+        if self.scope.sixty_days_ago < t <= self.scope.thirty_days_ago:
             self.cohort.add(joiner)
 
     def finish(self) -> dict[str, Outcome]:
         s = self.scope
-        d60, d30 = iso(s.last_60_days), iso(s.last_30_days)
+        d60, d30 = iso(s.sixty_days_ago), iso(s.thirty_days_ago)
         if not s.all_support("joins"):
             outcome: Outcome = NO_JOINS
         elif not self.cohort:
@@ -84,7 +84,7 @@ class Leaves(EventAccumulator):
         self.leavers: set = set()
 
     def feed_leave(self, t: float, person: int) -> None:
-        if self.scope.last_30_days < t <= self.scope.as_of:
+        if self.scope.thirty_days_ago < t <= self.scope.as_of:
             self.leavers.add(person)
 
     def finish(self) -> dict[str, Outcome]:
@@ -94,7 +94,7 @@ class Leaves(EventAccumulator):
                 "only Telegram exports (remove_members) and WeCom statistics record leaves")}
         n = len(self.leavers)
         return {"retention.leaves_per_month": Fact(
-            n, f"{n} distinct people listed in remove_members in ({iso(s.last_30_days)}, {iso(s.as_of)}]")}
+            n, f"{n} distinct people listed in remove_members in ({iso(s.thirty_days_ago)}, {iso(s.as_of)}]")}
 
     def counts(self) -> dict:
         return {"leaves_last_30_days": len(self.leavers)}

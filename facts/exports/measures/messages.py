@@ -80,7 +80,7 @@ class ActiveSenders(MessageAccumulator):
         super().__init__(scope)
         self.senders_7d: set = set()
         self.senders_30d: set = set()
-        self._since_7d, self._since_30d, self._as_of = scope.last_7_days, scope.last_30_days, scope.as_of
+        self._since_7d, self._since_30d, self._as_of = scope.seven_days_ago, scope.thirty_days_ago, scope.as_of
 
     def feed(self, m: ChatMessage) -> None:
         t = m.t
@@ -93,7 +93,7 @@ class ActiveSenders(MessageAccumulator):
         s = self.scope
         n = len(self.senders_7d)
         return {"size.active_members_7d": Fact(
-            n, f"{n} distinct human senders, staff included, in ({iso(s.last_7_days)}, {iso(s.as_of)}]")}
+            n, f"{n} distinct human senders, staff included, in ({iso(s.seven_days_ago)}, {iso(s.as_of)}]")}
 
 
 class ResponseTimes(MessageAccumulator):
