@@ -41,6 +41,7 @@ class ExtractOptions:
         paths = [os.fspath(p) for p in paths]
         if not paths:
             raise ExportError("no export files given")
+        # checked in this order, so the first bad option is the one reported
         return cls(paths=tuple(paths), days=_days(days), members=_members(members), as_of=_as_of(as_of),
                    staff_entries=tuple(staff_entries(staff, _read_staff_file(staff_file))),
                    ad_patterns=_ad_patterns(ad_patterns), staff_roles=tuple(staff_roles or ()), name=name)
