@@ -1,0 +1,93 @@
+"""The keyword options of ``extract_facts``, checked once."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence, Union
+
+from .base import ExportError, basename
+from .measure import parse_as_of, staff_entries
+
+PathLike = Union[str, os.PathLike]
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What to extract and how; build it with :meth:`from_arguments`, which checks every value."""
+
+    paths: tuple[str, ...]
+    staff_entries: tuple[str, ...] = ()     # --staff values and --staff-file lines, split and deduplicated
+    staff_roles: tuple[str, ...] = ()
+    as_of: Optional[float] = None           # Unix seconds; None: from the exports
+    days: Union[int, float] = 30            # an int when whole
+    name: Optional[str] = None
+    members: Optional[int] = None
+    ad_patterns: tuple[str, ...] = ()
+
+    @classmethod
+    def from_arguments(cls, paths: Union[PathLike, Sequence[PathLike]], staff: Iterable[str] = (),
+                       staff_file: Optional[str] = None, staff_roles: Iterable[str] = (), as_of=None,
+                       days: float = 30, name: Optional[str] = None, members: Optional[int] = None,
+                       ad_patterns: Iterable[str] = ()) -> "ExtractOptions":
+        """The options of ``extract_facts``; raises :class:`ExportError` for the first bad one.
+
+        A single string is accepted wherever a list is, and the staff file is read here.
+        """
+        paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+        staff = [staff] if isinstance(staff, str) else staff
+        staff_roles = [staff_roles] if isinstance(staff_roles, str) else staff_roles
+        ad_patterns = [ad_patterns] if isinstance(ad_patterns, str) else ad_patterns
+        paths = [os.fspath(p) for p in paths]
+        if not paths:
+            raise ExportError("no export files given")
+        # checked in this order, so the first bad option is the one reported
+        return cls(paths=tuple(paths), days=_days(days), members=_members(members), as_of=_as_of(as_of),
+                   staff_entries=tuple(staff_entries(staff, _read_staff_file(staff_file))),
+                   ad_patterns=_ad_patterns(ad_patterns), staff_roles=tuple(staff_roles or ()), name=name)
+
+
+def _days(days) -> Union[int, float]:
+    try:
+        days = float(days)
+    except (TypeError, ValueError):
+        raise ExportError(f"--days must be a number of days, not {days!r}") from None
+    if not days > 0:
+        raise ExportError("--days must be greater than 0")
+    return int(days) if days.is_integer() else days
+
+
+def _members(members) -> Optional[int]:
+    if members is not None and (not isinstance(members, int) or members < 0):
+        raise ExportError("--members must be a whole number ≥ 0")
+    return members
+
+
+def _as_of(as_of) -> Optional[float]:
+    if as_of is None:
+        return None
+    try:
+        return parse_as_of(as_of)
+    except (TypeError, ValueError):
+        raise ExportError(f"--as-of: not an ISO-8601 date or time: {str(as_of)[:40]!r}") from None
+
+
+def _read_staff_file(staff_file: Optional[str]) -> Optional[str]:
+    if staff_file is None:
+        return None
+    try:
+        with open(staff_file, encoding="utf-8-sig") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExportError(f"{basename(staff_file)}: cannot read the staff file "
+                          f"({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _ad_patterns(ad_patterns: Iterable[str]) -> tuple[str, ...]:
+    patterns = tuple(ad_patterns or ())
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ExportError(f"--ad-pattern: invalid regular expression ({exc})") from None
+    return patterns
