@@ -36,6 +36,7 @@ class RuleInfo:
     selected: bool = True              # reported and scored (select/ignore); every essential places the stage
     cause: frozenset[str] | str = ""
     limits: tuple[Threshold, ...] = ()
+    applies_facts: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
@@ -48,11 +49,11 @@ class RuleInfo:
         return cls(index, rule, tuple(rule.facts), tuple(evidence), rule.stage, rule.gate,
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
                    tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
-                   selected, cause_of(rule), thresholds(rule.condition))
+                   selected, cause_of(rule), thresholds(rule.condition), tuple(rule.applies_facts))
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The facts `applies` reads that are unknown (asked first: they decide whether the rule speaks at all)."""
-        return _missing(self.rule.applies_facts, flat) or list(self.rule.applies_facts)
+        return _missing(self.applies_facts, flat) or list(self.applies_facts)
 
     def evidence_in(self, flat: dict[str, Any]) -> dict[str, Any]:
         """The known facts the rule read, with the inputs of derived ones."""

@@ -68,15 +68,28 @@ def fired_for_rules(outcomes: Iterable[Outcome], current: int = 0, at_most: int 
     return out
 
 
-def _verdict(rule: Rule, i: int, fired: RuleOutcomes, flat: dict[str, Any], current: int | None) -> tuple[Verdict, bool]:
-    """(verdict, whether it is unknown only because `applies` is) of rule i."""
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """What judging a rule reads of it, taken once (a rule's parsed parts are slow to reach)."""
+    rule: Rule
+    facts: tuple[str, ...]
+    divisors: tuple[str, ...]
+    has_applies: bool
+
+    @classmethod
+    def of(cls, rule: Rule) -> "_Reads":
+        return cls(rule, tuple(rule.facts), tuple(rule.divisors), rule.applicability is not None)
+
+
+def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -> tuple[Verdict, bool]:
+    """(verdict, whether it is unknown only because `applies` is) of rule i, judged where it may apply."""
     if i in fired.not_applicable:
         return Verdict.NOT_APPLICABLE, False
-    applies: bool | None = True if rule.applicability is None or i in fired.applies else None
+    applies: bool | None = True if not reads.has_applies or i in fired.applies else None
     truth = fired.truths.get(i)
-    if truth is None and applies and decided(rule.facts, rule.divisors, flat):
+    if truth is None and applies and decided(reads.facts, reads.divisors, flat):
         truth = False
-    verdict = verdict_of(rule, truth, current, applies)
+    verdict = verdict_of(reads.rule, truth, None, applies)
     return verdict, verdict is Verdict.NOT_EVALUATED and applies is None
 
 
@@ -86,7 +99,7 @@ class Reader:
     def __init__(self, program: Program):
         self._outcomes = program.outcomes
         self._bucket = program.bucket_json
-        self._rules = program.rules
+        self._reads = [_Reads.of(r) for r in program.rules]
         # per stage: the rules that apply, and the verdicts to start from (not applicable elsewhere)
         self._applicable = {k: [i for i, r in enumerate(program.rules) if not inapplicable(r, k)] for k in STAGES}
         self._blank = {k: [None if not inapplicable(r, k) else Verdict.NOT_APPLICABLE for r in program.rules]
@@ -120,9 +133,9 @@ class Reader:
         by_rule = fired_for_rules(outcomes, current, at_most)
         verdicts = self._blank[current][:]
         unknown_applies = []
-        rules = self._rules
+        reads = self._reads
         for i in self._applicable[current]:
-            verdicts[i], applies_unknown = _verdict(rules[i], i, by_rule, flat, None)
+            verdicts[i], applies_unknown = _verdict(reads[i], i, by_rule, flat)
             if applies_unknown:
                 unknown_applies.append(i)
         return Run(current, completed, verdicts, at_most, frozenset(unknown_applies))
@@ -131,4 +144,4 @@ class Reader:
 def verdict_alone(program: Program, fired: Iterable[str], flat: dict[str, Any]) -> Verdict:
     """The verdict of the one rule of a `compile_single` program, judged alone (no stage)."""
     by_rule = fired_for_rules(program.outcomes[name] for name in fired)
-    return _verdict(program.rules[0], 0, by_rule, flat, None)[0]
+    return _verdict(_Reads.of(program.rules[0]), 0, by_rule, flat)[0]
