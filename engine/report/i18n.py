@@ -114,7 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
         "colon": ":",
         "stage_range": "{current}–{at_most}",
         "unconfirmed": "unconfirmed",
-        "declared_paren": "(operator declared {declared})",
+        "declared_paren": " (operator declared {declared})",
         "facts_one": "1 fact",
         "facts_n": "{n} facts",
         "to_confirm": "To confirm the stage",

@@ -86,7 +86,7 @@ def _header(report: Report, t: Labels) -> Panel:
                         + ([f"{s.waived} {t.waived.lower()}"] if s.waived else []))
     stage = Text(stage_heading(report, t))
     if report.stage.declared is not None and report.stage.declared != report.stage.current:
-        stage.append(" " + t("declared_paren", declared=report.stage.declared), style="yellow")
+        stage.append(t("declared_paren", declared=report.stage.declared), style="yellow")
     lines = [Text(c.name, style="bold"), Text(meta, style="dim"), score, Text(counts)]
     na = not_applicable_text(report, t)
     if na:
