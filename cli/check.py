@@ -74,7 +74,7 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     elif reports:
         shown = _translated(plain, lang, engine)
         if fmt == "text":
-            text = render_text(shown, output, explained)
+            text = render_text(shown, output, explained, lang)
             if output:
                 write_output(text, output)
         else:
@@ -203,11 +203,12 @@ def expand_facts_paths(files) -> list[str]:
     return out
 
 
-def render_text(reports, output, explained=None):
+def render_text(reports, output, explained=None, lang="en"):
     """Print reports to the terminal, or return them as plain text when writing a file."""
     from rich.console import Console
     from rich.text import Text
 
+    from shequn.report.i18n import labels
     from shequn.report.text import render
 
     if output:
@@ -217,10 +218,10 @@ def render_text(reports, output, explained=None):
     for i, report in enumerate(reports):
         if i:
             console.print()
-        render(report, console)
+        render(report, console, lang=lang)
         if explained and explained[i]:
             from shequn.diagnose.explain import render_report_explanations
-            console.print(Text("Why, part by part", style="bold"))
+            console.print(Text(labels(lang).why_part_by_part, style="bold"))
             console.print(Text(render_report_explanations(explained[i])))
     return console.export_text() if output else None
 

@@ -199,3 +199,34 @@ def examples(n: int) -> int:
     from hypothesis import settings
 
     return max(1, n * settings.default.max_examples // 100)
+
+
+def uncertain(report):
+    """`report` as the engine gives it when too little is known: no score, the stage a range with essentials to
+    confirm, a finding with a related one folded in, one of a later stage, rules that do not apply, and questions
+    of every kind."""
+    from shequn.report.model import Confirm, Question, Related
+
+    summary = report.summary.model_copy(update={"score": None, "coverage": 0.2, "judged": 2, "applicable": 7})
+    scores = {d: None for d in report.scores}
+    coverage = {d: (None if d == "scale" else 0.2) for d in report.scores}
+    to_confirm = [Confirm(rule="RPT009", stage=2, title="Members greeted", missing=["engagement.daily_greetings"],
+                          questions=["Do operators greet members every day?"]),
+                  Confirm(rule="RPT010", stage=3, title="Retention known", missing=["retention.retention_30d"],
+                          questions=["What share of new members are still active after 30 days?"])]
+    stage = report.stage.model_copy(update={"current": 1, "name": "building", "at_most": 3, "completed": [],
+                                            "blockers": ["RPT005"], "to_confirm": to_confirm})
+    findings = list(report.findings)
+    findings[0] = findings[0].model_copy(update={"related": [
+        Related(rule="SM171", title="The group reached scale before it had rules")]})
+    later = [i for i, f in enumerate(findings) if f.rule == "RPT003"][0]
+    findings[later] = findings[later].model_copy(update={"stage": 3})
+    questions = [Question(fact="content.topic", question="How many topic discussions a week?", unlocks=4,  # not
+                          decides="rules"),                                                             # grouped yet
+                 Question(fact="retention.retention_30d", question="What share of new members are still active after "
+                                                                   "30 days?", unlocks=2, decides="stage"),
+                 Question(fact="community.goal", question="Does the community exist to sell?", unlocks=3,
+                          decides="applicability")]
+    return report.model_copy(update={"summary": summary, "scores": scores, "coverage": coverage, "stage": stage,
+                                     "findings": findings, "not_applicable": ["RPT006", "RPT008"],
+                                     "questions": questions})

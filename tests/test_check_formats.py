@@ -129,6 +129,20 @@ def test_lang_zh(ruleset_path, files):
     assert "## 诊断发现" in md
     data = json.loads(run(ruleset_path, "check", files["sick"], "--format", "json", "--lang", "zh").stdout)
     assert data["findings"][0]["title"] == "No positioning statement"      # the JSON contract stays English
+    text = run(ruleset_path, "check", files["sick"], "--lang", "zh").stdout
+    assert text.index("本周要做") < text.index("严重 (1)")
+    assert "1. 定位不清" in text and "健康度" in text
+    for english in ("This week", "Health", "Next actions", "Facts still", "critical", "Evidence"):
+        assert english not in text, english
+
+
+def test_the_plan_comes_first_in_every_format(ruleset_path, files):
+    text = run(ruleset_path, "check", files["sick"]).stdout
+    assert text.index("This week") < text.index("1. No positioning statement") < text.index("Critical (1)")
+    md = run(ruleset_path, "check", files["sick"], "--format", "markdown").stdout
+    assert md.index("## This week") < md.index("## Findings")
+    html = run(ruleset_path, "check", files["sick"], "--format", "html").stdout
+    assert html.index('id="report-plan"') < html.index('id="report-findings"')
 
 
 def test_diff_command(ruleset_path, files, tmp_path):

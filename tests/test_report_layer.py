@@ -37,7 +37,7 @@ out = {}
 for lang in ("en", "zh"):
     r = translate_for(report, lang)
     console = Console(file=io.StringIO(), width=100, color_system=None)
-    text.render(r, console)
+    text.render(r, console, lang=lang)
     out[lang] = {"text": console.file.getvalue(),
                  "markdown": markdown.render(r, lang=lang, generated="2024-06-01"),
                  "html": html.render(r, lang=lang, generated="2024-06-01")}
@@ -67,6 +67,7 @@ def test_a_saved_report_renders_without_the_engine(engine, report, tmp_path):
         assert out[lang]["markdown"] == markdown.render(live, lang=lang, generated="2024-06-01")
         assert out[lang]["html"] == html.render(live, lang=lang, generated="2024-06-01")
         assert live.community.name in out[lang]["text"]
+    assert "本周要做" in out["zh"]["text"] and "This week" not in out["zh"]["text"]
 
 
 def test_report_models_are_frozen(report):

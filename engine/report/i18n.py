@@ -28,7 +28,6 @@ LABELS: dict[str, dict[str, str]] = {
         "overall": "Overall",
         "score": "Score",
         "no_score": "no score",
-        "not_scored": "not evaluated",
         "members": "members",
         "by_dimension": "Health by area",
         "stage": "Stage",
@@ -38,7 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "completed": "completed",
         "current": "current",
         "blockers": "Blocking the stage",
-        "no_blockers": "Nothing blocks this stage.",
+        "no_blockers": "Nothing known blocks this stage.",
         "findings": "Findings",
         "no_findings": "No open findings.",
         "critical": "Critical",
@@ -98,6 +97,40 @@ LABELS: dict[str, dict[str, str]] = {
         "legend": "Key",
         "yes": "yes",
         "no": "no",
+        "plan": "This week",
+        "plan_none": "Nothing calls for action this week.",
+        "plan_collect_first": "Nothing the known facts call for yet: start by answering the questions below.",
+        "why_blocker": "blocks stage {n}",
+        "why_action": "next step of stage {n}",
+        "why_finding": "finding ({severity})",
+        "essential_of": "essential of stage {n}",
+        "score_basis": "based on {judged} of {applicable} applicable rules ({pct}% by weight)",
+        "no_score_sentence": "not enough facts to score — {judged} of {applicable} applicable rules judged",
+        "not_enough_facts": "not enough facts",
+        "no_area_scored": "Not enough facts to score any area yet.",
+        "stage_heading": "Stage {current} of 5 — {name}",
+        "stage_unconfirmed": "Stage {current}–{at_most} of 5 — {name} (unconfirmed: confirm {facts})",
+        "colon": ":",
+        "stage_range": "{current}–{at_most}",
+        "unconfirmed": "unconfirmed",
+        "unconfirmed_paren": " (unconfirmed)",
+        "declared_paren": " (operator declared {declared})",
+        "facts_one": "1 fact",
+        "facts_n": "{n} facts",
+        "to_confirm": "To confirm the stage",
+        "confirm": "Confirm: ",              # the separator is part of the label: none after a Chinese colon
+        "also": "also: ",
+        "not_applicable_one": "1 rule does not apply to this community",
+        "not_applicable_n": "{n} rules do not apply to this community",
+        "questions_stage": "To place the stage",
+        "questions_applicability": "To know which advice applies",
+        "questions_rules": "To judge more rules",
+        "more_questions": "… and {n} more (shequn facts questions)",
+        "first_action": "First thing to do",
+        "no_score_key": "– not enough facts to score; blank: no rule of the area applies",
+        "discrepancies": "Written by hand vs measured from exports",
+        "discrepancy": "{fact}: written {written}, measured {measured} (the written value is used)",
+        "why_part_by_part": "Why, part by part",
     },
     "zh": {
         "report_title": "社群诊断报告",
@@ -110,7 +143,6 @@ LABELS: dict[str, dict[str, str]] = {
         "overall": "总分",
         "score": "得分",
         "no_score": "无得分",
-        "not_scored": "未评估",
         "members": "名成员",
         "by_dimension": "各维度健康度",
         "stage": "阶段",
@@ -120,7 +152,7 @@ LABELS: dict[str, dict[str, str]] = {
         "completed": "已完成",
         "current": "当前",
         "blockers": "阻碍本阶段完成的事项",
-        "no_blockers": "本阶段没有阻碍事项。",
+        "no_blockers": "目前没有已知的阻碍事项。",
         "findings": "诊断发现",
         "no_findings": "没有待处理的问题。",
         "critical": "严重",
@@ -180,6 +212,40 @@ LABELS: dict[str, dict[str, str]] = {
         "legend": "图例",
         "yes": "是",
         "no": "否",
+        "plan": "本周要做",
+        "plan_none": "本周没有需要处理的事项。",
+        "plan_collect_first": "现有事实还看不出要做什么：请先回答下面的问题。",
+        "why_blocker": "阻碍第 {n} 阶段",
+        "why_action": "第 {n} 阶段的下一步",
+        "why_finding": "问题（{severity}）",
+        "essential_of": "第 {n} 阶段的必备项",
+        "score_basis": "依据：适用的 {applicable} 条规则中已判断 {judged} 条（按权重计 {pct}%）",
+        "no_score_sentence": "事实不足，暂不评分——适用的 {applicable} 条规则中已判断 {judged} 条",
+        "not_enough_facts": "事实不足",
+        "no_area_scored": "事实不足，各维度暂不评分。",
+        "stage_heading": "第 {current} 阶段（共 5 个）：{name}",
+        "stage_unconfirmed": "第 {current}–{at_most} 阶段（待确认：还需确认{facts}），至少已到{name}阶段",
+        "colon": "：",
+        "stage_range": "{current}–{at_most}",
+        "unconfirmed": "待确认",
+        "unconfirmed_paren": "（待确认）",
+        "declared_paren": "（运营者自述处于第 {declared} 阶段）",
+        "facts_one": " 1 项事实",
+        "facts_n": " {n} 项事实",
+        "to_confirm": "确认阶段还需了解",
+        "confirm": "待确认：",
+        "also": "同一原因还涉及：",
+        "not_applicable_one": "有 1 条规则不适用于这个社群",
+        "not_applicable_n": "有 {n} 条规则不适用于这个社群",
+        "questions_stage": "用于确定所处阶段",
+        "questions_applicability": "用于判断哪些建议适用",
+        "questions_rules": "用于评估更多规则",
+        "more_questions": "……还有 {n} 项（见 shequn facts questions）",
+        "first_action": "首要行动",
+        "no_score_key": "–：事实不足，暂不评分；空白：该维度没有适用的规则",
+        "discrepancies": "手填数值与导出数据测得的数值不一致",
+        "discrepancy": "{fact}：手填 {written}，测得 {measured}（采用手填值）",
+        "why_part_by_part": "逐项说明判断依据",
     },
 }
 
@@ -273,6 +339,16 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
             return fallback
         return interpolate(text, known)
 
+    def title(item: Any) -> Any:
+        t = translations.get(item.rule)
+        return item.model_copy(update={"title": t.get("title") or item.title}) if t else item
+
+    def title_and_advice(item: Any) -> Any:
+        t = translations.get(item.rule)
+        if not t:
+            return item
+        return item.model_copy(update={"title": t.get("title") or item.title, "advice": list(t.get("advice") or item.advice)})
+
     findings = []
     for f in report.findings:
         t = translations.get(f.rule)
@@ -280,14 +356,12 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
             f = f.model_copy(update={"title": t.get("title") or f.title,
                                      "message": message(t.get("message"), f.evidence, f.message),
                                      "advice": list(t.get("advice") or f.advice)})
+        if f.related:
+            f = f.model_copy(update={"related": [title(r) for r in f.related]})
         findings.append(f)
-    actions = []
-    for a in report.actions:
-        t = translations.get(a.rule)
-        if t:
-            a = a.model_copy(update={"title": t.get("title") or a.title, "advice": list(t.get("advice") or a.advice)})
-        actions.append(a)
-    return report.model_copy(update={"findings": findings, "actions": actions})
+    stage = report.stage.model_copy(update={"to_confirm": [title(c) for c in report.stage.to_confirm]})
+    return report.model_copy(update={"findings": findings, "actions": [title_and_advice(a) for a in report.actions],
+                                     "plan": [title_and_advice(p) for p in report.plan], "stage": stage})
 
 
 def translate_for(report: Report, lang: str, engine: Any = None, *, rules: Iterable[Rule] | None = None) -> Report:

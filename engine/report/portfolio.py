@@ -1,9 +1,9 @@
 """A portfolio: one overview across many communities.
 
 A matrix of communities × dimensions with scores, the stage of each
-community, the most common minefields and findings across the portfolio,
-and each community's full section below, linked from the matrix. Reads only
-the Report models.
+community and the first thing it should do, the most common minefields and
+findings across the portfolio, and each community's full section below,
+linked from the matrix. Reads only the Report models.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from shequn.report.i18n import labels
 from shequn.report.model import Report
-from shequn.report.views import environment, report_view, score_class, today
+from shequn.report.views import environment, plan_view, report_view, score_class, score_text, today
 from shequn.rules.ruleset import SEVERITY_ORDER
 
 
@@ -40,10 +40,15 @@ def portfolio_summary(reports: Sequence[Report], *, top: int = 10) -> dict[str, 
     by_minefield: dict[int, dict[str, Any]] = {}
     for i, r in enumerate(reports):
         s = r.summary
+        first = r.plan[0] if r.plan else None
         rows.append({"anchor": anchor(i), "community": r.community.name, "score": s.score,
-                     "stage": r.stage.current, "stage_name": r.stage.name, "declared_stage": r.stage.declared,
+                     "coverage": s.coverage, "judged": s.judged, "applicable": s.applicable,
+                     "stage": r.stage.current, "stage_at_most": r.stage.at_most, "stage_name": r.stage.name,
+                     "declared_stage": r.stage.declared,
                      "critical": s.critical, "warning": s.warning, "info": s.info,
-                     "scores": {d: r.scores.get(d) for d in dimensions}})
+                     "scores": {d: r.scores.get(d) for d in dimensions},
+                     "applies": {d: r.coverage.get(d, 0) is not None for d in dimensions},
+                     "first_action": {"rule": first.rule, "title": first.title} if first else None})
         seen_mines: set[int] = set()
         for f in r.findings:
             if f.status != "open":
@@ -81,10 +86,15 @@ def _view(reports: Sequence[Report], lang: str) -> dict[str, Any]:
     summary = portfolio_summary(reports)
     names = {row["anchor"]: row["community"] for row in summary["rows"]}
     rows = []
-    for row in summary["rows"]:
+    for row, r in zip(summary["rows"], reports):
+        first = plan_view(r, t)[:1]
+        stage = (t("stage_range", current=row["stage"], at_most=row["stage_at_most"])
+                 if row["stage_at_most"] > row["stage"] else str(row["stage"]))
         rows.append(row | {"cls": score_class(row["score"]), "stage_label": t.stage_name(row["stage"], row["stage_name"]),
-                           "cells": [{"score": row["scores"][d], "cls": score_class(row["scores"][d])}
-                                     for d in summary["dimensions"]]})
+                           "stage_text": stage, "unconfirmed": row["stage_at_most"] > row["stage"],
+                           "score_text": score_text(r, t), "first": first[0] if first else None,
+                           "cells": [{"score": row["scores"][d], "cls": score_class(row["scores"][d]),
+                                      "applies": row["applies"][d]} for d in summary["dimensions"]]})
 
     def who(anchors: list[str]) -> list[dict[str, str]]:
         return [{"anchor": a, "name": names[a]} for a in anchors]

@@ -1,8 +1,9 @@
-"""Terminal report: grouped by severity, with evidence, advice and the source.
+"""Terminal report: the plan first, then findings grouped by severity, with evidence, advice and the source.
 
-Reads only the Report model. Uses rich, which drops colour when piped.
-Every value that comes from a facts file is printed as plain text, never as
-markup.
+Reads only the Report model, through the same views as the Markdown and HTML
+pages, and takes every heading from the labels of the chosen language. Uses
+rich, which drops colour when piped. Every value that comes from a facts file
+is printed as plain text, never as markup.
 """
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from rich.rule import Rule as Line
 from rich.table import Table
 from rich.text import Text
 
-from shequn.report.model import STAGE_NAMES, Report
+from shequn.report.i18n import Labels, labels
+from shequn.report.model import Report
 from shequn.report.values import format_value
+from shequn.report.views import (dimension_views, evidence_items, is_unconfirmed, not_applicable_text, plan_empty_text,
+                                 plan_view, question_groups, score_text, stage_heading, stage_label)
 from shequn.rules.ruleset import SEVERITIES
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
@@ -27,108 +31,215 @@ def _score_style(score: int | None) -> str:
     return "green" if score >= 80 else "yellow" if score >= 50 else "red"
 
 
-def _evidence(evidence: dict) -> Text:
+def _evidence(items: list[tuple[str, str]]) -> Text:
     text = Text()
-    for i, (name, value) in enumerate(evidence.items()):
+    for i, (name, value) in enumerate(items):
         if i:
             text.append(", ", style="dim")
         text.append(name, style="dim")
         text.append(" = ")
-        text.append(format_value(name, value), style="bold")
+        text.append(value, style="bold")
     return text
 
 
-def stage_track(report: Report) -> Text:
+def _heading(label: str) -> Line:
+    return Line(Text(label, style="bold"), align="left")
+
+
+def stage_track(report: Report, t: Labels | None = None) -> Text:
+    """✔ done → ▶ current → ? unconfirmed → still to come, stage names in the labels' language."""
+    t = t or labels("en")
+    st = report.stage
+    unconfirmed = is_unconfirmed(report)
     text = Text()
-    for k, name in STAGE_NAMES.items():
+    for k in range(1, 6):
+        name = t.stage_name(k, str(k))
         if k > 1:
             text.append(" → ", style="dim")
-        if k in report.stage.completed:
+        if k in st.completed:
             text.append(f"✔ {k} {name}", style="green")
-        elif k == report.stage.current:
+        elif k == st.current:
             text.append(f"▶ {k} {name}", style="bold reverse")
+        elif unconfirmed and st.current < k <= st.at_most:
+            text.append(f"? {k} {name}", style="yellow")
         else:
             text.append(f"{k} {name}", style="dim")
     return text
 
 
-def render(report: Report, console: Console, *, limit_questions: int = 5) -> None:
+def _header(report: Report, t: Labels) -> Panel:
     c = report.community
-    title = Text(c.name, style="bold")
-    meta = " · ".join(filter(None, [c.platform, c.type, c.goal and c.goal.replace("_", " "),
-                                    f"{c.members} members" if c.members is not None else None]))
+    members = None
+    if c.members is not None:
+        members = f"{c.members} {t.members}" if t.lang == "en" else f"{c.members}{t.members}"
+    meta = " · ".join(filter(None, [c.platform, c.type, c.goal and c.goal.replace("_", " "), members]))
     s = report.summary
-    head = Text()
-    head.append("Health ")
-    head.append(f"{s.score if s.score is not None else '–'}/100", style=_score_style(s.score) + " bold")
-    head.append(f"   {s.critical} critical · {s.warning} warning · {s.info} info · {s.passed} passed · "
-                f"{s.not_evaluated} not evaluated" + (f" · {s.waived} waived" if s.waived else ""))
-    stage = Text(f"Stage {report.stage.current} of 5 — {report.stage.name}")
+    score = Text()
+    if s.score is not None:
+        score.append(f"{t.health} ")
+        score.append(f"{s.score}/100", style=_score_style(s.score) + " bold")
+        score.append(f"   {score_text(report, t)}", style="dim")
+    else:
+        score.append(score_text(report, t), style="bold")
+    counts = " · ".join([f"{getattr(s, sev)} {t.severity_name(sev).lower()}" for sev in SEVERITIES]
+                        + [f"{s.passed} {t.passed}", f"{s.not_evaluated} {t.not_evaluated}"]
+                        + ([f"{s.waived} {t.waived.lower()}"] if s.waived else []))
+    stage = Text(stage_heading(report, t))
     if report.stage.declared is not None and report.stage.declared != report.stage.current:
-        stage.append(f" (operator declared {report.stage.declared})", style="yellow")
-    console.print(Panel(Group(title, Text(meta, style="dim"), head, stage, stage_track(report)), expand=True))
+        stage.append(t("declared_paren", declared=report.stage.declared), style="yellow")
+    lines = [Text(c.name, style="bold"), Text(meta, style="dim"), score, Text(counts)]
+    na = not_applicable_text(report, t)
+    if na:
+        lines.append(Text(na, style="dim"))
+    return Panel(Group(*lines, stage, stage_track(report, t)), expand=True)
 
+
+def _plan(report: Report, console: Console, t: Labels) -> None:
+    console.print(_heading(t.plan))
+    items = plan_view(report, t)
+    if not items:
+        console.print(Text("  " + plan_empty_text(report, t), style="dim"))
+    for i, p in enumerate(items, 1):
+        line = Text(f"{i}. ", style="bold")
+        line.append(p["title"], style="bold")
+        line.append(f"  {p['rule']} · {p['why_label']}", style="dim")
+        console.print(line)
+        body = []
+        if p["evidence"]:
+            body.append(_evidence(p["evidence"]))
+        body.extend(Text("→ " + a, style="green") for a in p["advice"])
+        console.print(Padding(Group(*body), (0, 0, 0, 3)))
+
+
+def _areas(report: Report, console: Console, t: Labels) -> None:
+    dims = dimension_views(report, t)
+    console.print(_heading(t.by_dimension))
+    if not any(d["score"] is not None for d in dims):
+        console.print(Text("  " + t.no_area_scored, style="dim"))
+        return
     scores = Table(show_header=False, box=None, padding=(0, 1))
-    for dim, value in report.scores.items():
+    for d in dims:
+        value = d["score"]
         if value is None:
+            scores.add_row(d["name"], Text(""), Text(t.not_enough_facts, style="dim italic"))
             continue
         bar = "█" * round(value / 10) + "░" * (10 - round(value / 10))
-        scores.add_row(dim, Text(bar, style=_score_style(value)), Text(str(value), style=_score_style(value)))
-    if scores.row_count:
-        console.print(Text("Health by area", style="bold"))
-        console.print(Padding(scores, (0, 2)))
+        scores.add_row(d["name"], Text(bar, style=_score_style(value)), Text(str(value), style=_score_style(value)))
+    console.print(Padding(scores, (0, 2)))
 
+
+def _to_confirm(report: Report, console: Console, t: Labels) -> None:
+    if not report.stage.to_confirm:
+        return
+    console.print(_heading(t.to_confirm))
+    rows = _grid()
+    for c in report.stage.to_confirm:
+        for q in c.questions or c.missing:
+            rows.add_row(Text(f"? {t.confirm.strip()}", style="yellow"),
+                         Text(q + "  ") + Text(f"{c.rule} · {t('essential_of', n=c.stage)}", style="dim"))
+    console.print(Padding(rows, (0, 0, 0, 2)))
+
+
+def _grid() -> Table:
+    """Two columns: a mark, and the text wrapped under itself rather than under the mark."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    return grid
+
+
+def _findings(report: Report, console: Console, t: Labels) -> None:
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity and f.status == "open"]
         if not group:
             continue
-        console.print(Line(Text(f"{severity} ({len(group)})", style=SEVERITY_STYLE[severity]), align="left"))
+        console.print(Line(Text(f"{t.severity_name(severity)} ({len(group)})", style=SEVERITY_STYLE[severity]),
+                           align="left"))
         for f in group:
             line = Text()
             line.append(f"{SEVERITY_MARK[severity]} ", style=SEVERITY_STYLE[severity])
             line.append(f.rule, style="bold")
             line.append(f"  {f.title}")
             if f.minefield:
-                line.append(f"  [minefield {f.minefield}]", style="magenta")
+                line.append(f"  [{t('minefield', n=f.minefield)}]", style="magenta")
+            why = stage_label(f.rule, f.stage, report, t)
+            if why:
+                line.append(f"  [{why}]", style="yellow")
             console.print(line)
-            body = [Text(f.message)]
+            body = []
+            if f.related:
+                body.append(Text(t.also + "; ".join(f"{r.rule} {r.title}" for r in f.related), style="dim"))
+            body.append(Text(f.message))
             if f.evidence:
-                body.append(Text("evidence: ", style="dim") + _evidence(f.evidence))
+                body.append(Text(f"{t.evidence}{t.colon} ", style="dim") + _evidence(evidence_items(f.evidence, t)))
             for advice in f.advice:
                 body.append(Text("→ " + advice, style="green"))
             for src in f.sources:
                 body.append(Text(f"“{src.quote}” — {src.doc}", style="italic dim"))
             if f.note:
-                body.append(Text("note: " + f.note, style="magenta"))
+                body.append(Text(f"{t.note}{t.colon} {f.note}", style="magenta"))
             console.print(Padding(Group(*body), (0, 0, 1, 4)))
 
+
+def _waived(report: Report, console: Console, t: Labels) -> None:
     waived = [f for f in report.findings if f.status == "waived"]
     if waived:
-        console.print(Line(Text(f"waived ({len(waived)})", style="dim"), align="left"))
+        console.print(Line(Text(f"{t.waived_findings} ({len(waived)})", style="dim"), align="left"))
         for f in waived:
             reason = (f.waiver or {}).get("reason", "")
             console.print(Text(f"  {f.rule}  {f.title} — {reason}", style="dim"))
 
-    if report.actions:
-        console.print(Line(Text(f"Next actions for stage {report.stage.current} ({report.stage.name})", style="bold"), align="left"))
-        for a in report.actions:
-            line = Text("☐ ")
-            line.append(a.title, style="bold")
-            line.append(f"  {a.rule}" + ("  blocks the stage" if a.blocker else ""), style="dim")
-            console.print(line)
-            for advice in a.advice:
-                console.print(Padding(Text("→ " + advice, style="green"), (0, 0, 0, 4)))
 
-    if report.questions:
-        console.print(Line(Text("Facts to collect", style="bold"), align="left"))
-        for q in report.questions[:limit_questions]:
-            console.print(Text(f"  ? {q.question}  ", style="") + Text(f"{q.fact}, unlocks {q.unlocks} rule(s)", style="dim"))
-        if len(report.questions) > limit_questions:
-            console.print(Text(f"  … and {len(report.questions) - limit_questions} more (shequn facts questions)", style="dim"))
+def _actions(report: Report, console: Console, t: Labels) -> None:
+    actions = [a for a in report.actions if a.evidence]       # an action is shown for the facts that call for it
+    if not actions:
+        return
+    st = report.stage
+    console.print(_heading(t("actions_for", current=st.current, name=t.stage_name(st.current, st.name))))
+    for a in actions:
+        line = Text("☐ ")
+        line.append(a.title, style="bold")
+        line.append(f"  {a.rule}" + (f"  {t.blocks_stage}" if a.blocker else ""), style="dim")
+        console.print(line)
+        console.print(Padding(_evidence(evidence_items(a.evidence, t)), (0, 0, 0, 4)))
+        for advice in a.advice:
+            console.print(Padding(Text("→ " + advice, style="green"), (0, 0, 0, 4)))
+
+
+def _questions(report: Report, console: Console, t: Labels, limit: int) -> None:
+    # The questions that place the stage were just asked under "To confirm the stage": not twice.
+    asked = {q for c in report.stage.to_confirm for q in c.questions}
+    rest = report.model_copy(update={"questions": [q for q in report.questions
+                                                   if not (q.decides == "stage" and q.question in asked)]})
+    if not rest.questions:
+        return
+    console.print(_heading(t.questions))
+    for g in question_groups(rest, t, limit):
+        console.print(Text(f"  {g['label']}", style="bold"))
+        rows = _grid()
+        for q in g["questions"]:
+            rows.add_row(Text("?"), Text(q["question"] + "  ") + Text(f"{q['fact']}, {t('unlocks_n', n=q['unlocks'])}",
+                                                                      style="dim"))
+        console.print(Padding(rows, (0, 0, 0, 4)))
+    if len(rest.questions) > limit:
+        console.print(Text("  " + t("more_questions", n=len(rest.questions) - limit), style="dim"))
+
+
+def render(report: Report, console: Console, *, lang: str = "en", limit_questions: int = 5) -> None:
+    """Print one report: header, this week's plan, areas, stage, findings, actions, questions."""
+    t = labels(lang)
+    console.print(_header(report, t))
+    _plan(report, console, t)
+    _areas(report, console, t)
+    _to_confirm(report, console, t)
+    _findings(report, console, t)
+    _waived(report, console, t)
+    _actions(report, console, t)
+    _questions(report, console, t, limit_questions)
     if report.discrepancies:
-        console.print(Line(Text("Written by hand vs measured from exports", style="bold"), align="left"))
+        console.print(_heading(t.discrepancies))
         for d in report.discrepancies:
-            console.print(Text(f"  {d['fact']}: written {format_value(d['fact'], d['written'])}, "
-                               f"measured {format_value(d['fact'], d['measured'])} (the written value is used)"))
+            console.print(Text("  " + t("discrepancy", fact=d["fact"], written=format_value(d["fact"], d["written"]),
+                                        measured=format_value(d["fact"], d["measured"]))))
     for problem in report.problems:
         console.print(Text("! " + problem, style="yellow"))

@@ -79,12 +79,20 @@ def environment(kind: str = "html") -> Environment:
 
 # --- views -----------------------------------------------------------------------
 
+DECIDES = ("stage", "applicability", "rules")      # the order questions are grouped in
+
+
 def _value(name: str, value: Any, t: Labels) -> str:
     if isinstance(value, bool):
         return t.yes if value else t.no
     if isinstance(value, str) and not value.strip():
         return "“”"
     return format_value(name, value)
+
+
+def evidence_items(evidence: dict[str, Any], t: Labels) -> list[tuple[str, str]]:
+    """(fact, value as a person reads it) of a finding's, action's or plan item's evidence."""
+    return [(name, _value(name, v, t)) for name, v in evidence.items()]
 
 
 def _source(doc: str, quote: str) -> dict[str, str]:
@@ -107,10 +115,96 @@ def finding_view(f: Finding, t: Labels) -> dict[str, Any]:
         "rule": f.rule, "title": f.title, "kind": f.kind, "kind_name": t.kind_name(f.kind), "minefield": f.minefield,
         "stage": f.stage, "severity": f.severity, "severity_name": t.severity_name(f.severity),
         "dimension": f.dimension, "dimension_name": t.dimension_name(f.dimension), "message": f.message,
-        "evidence": [(name, _value(name, v, t)) for name, v in f.evidence.items()],
+        "evidence": evidence_items(f.evidence, t),
         "advice": list(f.advice), "sources": sources, "source_groups": _grouped(sources), "note": f.note,
+        "related": [{"rule": r.rule, "title": r.title} for r in f.related], "stage_label": "",
         "status": f.status, "waiver": dict(f.waiver or {}), "baseline": f.baseline,
     }
+
+
+def score_text(report: Report, t: Labels) -> str:
+    """What stands next to the overall score: how much it rests on, or why there is none."""
+    s = report.summary
+    if s.score is None:
+        return t("no_score_sentence", judged=s.judged, applicable=s.applicable)
+    return t("score_basis", judged=s.judged, applicable=s.applicable, pct=round(s.coverage * 100))
+
+
+def stage_heading(report: Report, t: Labels) -> str:
+    """"Stage 2 of 5 — activity", or the range with the facts still to confirm when the stage is uncertain."""
+    st = report.stage
+    name = t.stage_name(st.current, st.name)
+    if not is_unconfirmed(report):
+        return t("stage_heading", current=st.current, name=name)
+    facts = len({fact for c in st.to_confirm for fact in c.missing})
+    return t("stage_unconfirmed", current=st.current, at_most=st.at_most, name=name,
+             facts=t.facts_one if facts == 1 else t("facts_n", n=facts))
+
+
+def is_unconfirmed(report: Report) -> bool:
+    return report.stage.at_most > report.stage.current
+
+
+def not_applicable_text(report: Report, t: Labels) -> str:
+    """"N rules do not apply to this community", or "" when all do."""
+    n = len(report.not_applicable)
+    return "" if not n else t.not_applicable_one if n == 1 else t("not_applicable_n", n=n)
+
+
+def stage_label(rule: str, stage: int | None, report: Report, t: Labels) -> str:
+    """Why a violated rule matters for the stage: it blocks the current one, or is an essential of a later one."""
+    if stage is None:
+        return ""
+    if rule in report.stage.blockers:
+        return t("why_blocker", n=stage)
+    return t("essential_of", n=stage) if stage > report.stage.current else ""
+
+
+def plan_view(report: Report, t: Labels) -> list[dict[str, Any]]:
+    """The plan items with the reason each is on the list, in words."""
+    stages = {f.rule: f.stage for f in report.findings}
+    items = []
+    for p in report.plan:
+        if p.why == "blocker":
+            why = t("why_blocker", n=report.stage.current)
+        elif p.why == "action":
+            why = t("why_action", n=report.stage.current)
+        else:
+            why = stage_label(p.rule, stages.get(p.rule), report, t) or t(
+                "why_finding", severity=t.severity_name(p.severity).lower() if t.lang == "en" else t.severity_name(p.severity))
+        items.append({"rule": p.rule, "title": p.title, "advice": list(p.advice), "severity": p.severity,
+                      "why": p.why, "why_label": why, "evidence": evidence_items(p.evidence, t)})
+    return items
+
+
+def plan_empty_text(report: Report, t: Labels) -> str:
+    """What the plan section says when it is empty: nothing to do, or nothing known yet."""
+    return t.plan_collect_first if report.questions and report.summary.score is None else t.plan_none
+
+
+def dimension_views(report: Report, t: Labels) -> list[dict[str, Any]]:
+    """The dimensions some rule applies to (all of them for a report without coverage), with score and coverage."""
+    out = []
+    for d, v in report.scores.items():
+        if d in report.coverage and report.coverage[d] is None:
+            continue                                # no rule of this area speaks to the community
+        cov = report.coverage.get(d)
+        out.append({"key": d, "name": t.dimension_name(d), "score": v, "cls": score_class(v),
+                    "coverage": None if cov is None else round(cov * 100)})
+    return out
+
+
+def question_groups(report: Report, t: Labels, limit: int | None = None) -> list[dict[str, Any]]:
+    """The questions grouped by what they decide (stage, applicability, rules), at most `limit` in all."""
+    ordered = sorted(report.questions, key=lambda q: DECIDES.index(q.decides) if q.decides in DECIDES else len(DECIDES))
+    shown = ordered if limit is None else ordered[:limit]
+    groups = []
+    for decides in (*DECIDES, None):
+        qs = [q for q in shown if (q.decides if q.decides in DECIDES else None) == decides]
+        if qs:
+            groups.append({"decides": decides or "rules", "label": t["questions_" + (decides or "rules")],
+                           "questions": [{"fact": q.fact, "question": q.question, "unlocks": q.unlocks} for q in qs]})
+    return groups
 
 
 def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> dict[str, Any]:
@@ -122,31 +216,43 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
         meta.append(f"{c.members} {t.members}" if lang == "en" else f"{c.members}{t.members}")
     s = report.summary
     st = report.stage
+    unconfirmed = is_unconfirmed(report)
     steps = []
     for n in range(1, 6):
-        state = "done" if n in st.completed else "current" if n == st.current else "todo"
+        state = ("done" if n in st.completed else "current" if n == st.current
+                 else "unconfirmed" if unconfirmed and st.current < n <= st.at_most else "todo")
         steps.append({"n": n, "name": t.stage_name(n, st.name if n == st.current else str(n)), "state": state,
                       "declared": st.declared == n})
     titles = {a.rule: a.title for a in report.actions} | {f.rule: f.title for f in report.findings}
-    findings = [finding_view(f, t) for f in report.findings]
+    findings = []
+    for f in report.findings:
+        findings.append(finding_view(f, t) | {"stage_label": stage_label(f.rule, f.stage, report, t)})
     open_findings = [f for f in findings if f["status"] == "open"]
     groups = [{"severity": sev, "label": t.severity_name(sev), "findings": [f for f in open_findings if f["severity"] == sev]}
               for sev in SEVERITIES]
+    dims = dimension_views(report, t)
     return {
         "anchor": anchor,
         "name": c.name, "meta": meta,
-        "score": s.score, "score_class": score_class(s.score),
+        "score": s.score, "score_class": score_class(s.score), "score_text": score_text(report, t),
         "counts": [(sev, t.severity_name(sev), getattr(s, sev)) for sev in SEVERITIES],
         "summary": s,
-        "dims": [{"key": d, "name": t.dimension_name(d), "score": v, "cls": score_class(v)} for d, v in report.scores.items()],
+        "dims": dims, "any_dim_scored": any(d["score"] is not None for d in dims),
         "stage": {"current": st.current, "name": t.stage_name(st.current, st.name), "declared": st.declared,
+                  "at_most": st.at_most, "unconfirmed": unconfirmed, "heading": stage_heading(report, t),
                   "declared_differs": st.declared is not None and st.declared != st.current,
-                  "steps": steps, "blockers": [{"rule": r, "title": titles.get(r, "")} for r in st.blockers]},
+                  "steps": steps, "blockers": [{"rule": r, "title": titles.get(r, "")} for r in st.blockers],
+                  "to_confirm": [{"rule": x.rule, "stage": x.stage, "title": x.title,
+                                  "stage_label": t("essential_of", n=x.stage),
+                                  "questions": list(x.questions) or list(x.missing)} for x in st.to_confirm]},
+        "plan": plan_view(report, t), "plan_empty": plan_empty_text(report, t),
         "groups": [g for g in groups if g["findings"]],
         "open_count": len(open_findings),
         "actions": [{"rule": a.rule, "title": a.title, "advice": list(a.advice), "blocker": a.blocker,
-                     "evidence": [(n, _value(n, v, t)) for n, v in a.evidence.items()]} for a in report.actions],
+                     "evidence": evidence_items(a.evidence, t)} for a in report.actions if a.evidence],
         "questions": [{"fact": q.fact, "question": q.question, "unlocks": q.unlocks} for q in report.questions],
+        "question_groups": question_groups(report, t),
+        "not_applicable": {"text": not_applicable_text(report, t), "rules": list(report.not_applicable)},
         "waived": [f for f in findings if f["status"] == "waived"],
         "disagreements": [f for f in findings if f["note"]],
         "problems": list(report.problems),
