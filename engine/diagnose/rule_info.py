@@ -27,7 +27,7 @@ class RuleInfo:
     index: int                         # into the compiled program, and into a Run's verdicts
     rule: Rule
     facts: tuple[str, ...]
-    evidence: tuple[str, ...]          # the facts read, with the inputs of derived ones
+    evidence: tuple[str, ...]          # the facts read (`applies` first), with the inputs of derived ones
     stage: int | None
     gate: bool
     stage_action: bool
@@ -41,7 +41,7 @@ class RuleInfo:
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
         evidence: list[str] = []
-        for name in rule.facts:
+        for name in (*rule.applies_facts, *rule.facts):          # to whom it speaks, then what went wrong
             fact = BY_NAME.get(name)
             for n in ((*fact.derived_from, name) if fact is not None and fact.derived else (name,)):
                 if n not in evidence:
