@@ -52,8 +52,9 @@ class RuleInfo:
                    selected, cause_of(rule), thresholds(rule.condition), tuple(rule.applies_facts))
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
-        """The facts `applies` reads that are unknown (asked first: they decide whether the rule speaks at all)."""
-        return _missing(self.applies_facts, flat) or list(self.applies_facts)
+        """The first fact `applies` reads that is unknown: asked first, one at a time, since it may
+        settle whether the rule speaks at all (`conversion.has_product` before `offer.vip_tier`)."""
+        return (_missing(self.applies_facts, flat) or list(self.applies_facts))[:1]
 
     def evidence_in(self, flat: dict[str, Any]) -> dict[str, Any]:
         """The known facts the rule read, with the inputs of derived ones."""
