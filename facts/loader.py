@@ -121,8 +121,30 @@ def _line_map(node: yaml.Node, prefix: str = "", out: Lines | None = None) -> Li
     return out
 
 
-def read_document(text: str, file: str) -> tuple[Any, Lines]:
-    """Parse YAML or JSON text into data and a line map; raise FactsError."""
+def read_json(text: str, file: str) -> tuple[Any, Lines]:
+    """Strict JSON (a `.json` file): a trailing comma, a comment or a single quote is an error
+    with its line and column. The line map comes from reading the same text as YAML, of which
+    JSON is a subset, so problems still name their line."""
+    stripped = text.lstrip("\ufeff")
+    if not stripped.strip():
+        raise FactsError([Problem(file, "", "empty file")])
+    try:
+        data = json.loads(stripped)
+    except RecursionError:
+        raise FactsError([Problem(file, "", "invalid JSON: nested too deeply")]) from None
+    except json.JSONDecodeError as exc:
+        raise FactsError([Problem(file, "", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)]) from None
+    try:
+        return data, _load_yaml(stripped, file)[1]
+    except FactsError:
+        return data, Lines()
+
+
+def read_document(text: str, file: str, *, strict_json: bool = False) -> tuple[Any, Lines]:
+    """Parse YAML or JSON text into data and a line map; raise FactsError.
+    With `strict_json` (a `.json` file) the text must be JSON."""
+    if strict_json:
+        return read_json(text, file)
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise FactsError([Problem(file, "", "empty file")])
@@ -183,7 +205,7 @@ def read_file(path: str | os.PathLike[str]) -> tuple[Any, Lines]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FactsError([Problem(file, "", f"not UTF-8 text (byte {exc.start})")]) from None
-    return read_document(text, file)
+    return read_document(text, file, strict_json=file.lower().endswith(".json"))
 
 
 # --- validation ------------------------------------------------------------

@@ -9,9 +9,10 @@ import datetime
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, create_model, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, create_model, model_validator
 from pydantic.config import JsonDict
 
+from .typed import typed_value
 from .vocabulary import CHANNELS, FACTS, SECTIONS, Fact
 
 MAX_TEXT = 2000
@@ -22,7 +23,15 @@ STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 def annotation(fact: Fact) -> Any:
-    """The Python type of one fact's value."""
+    """The Python type of one fact's value, accepting values as people type them (facts/typed.py)."""
+    base = _annotation(fact)
+    if fact.kind in ("bool", "count", "number", "amount", "share", "stage"):
+        kind = fact.kind
+        return Annotated[base, BeforeValidator(lambda value: typed_value(kind, value))]
+    return base
+
+
+def _annotation(fact: Fact) -> Any:
     kind = fact.kind
     if kind == "text":
         return Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]

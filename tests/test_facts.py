@@ -60,7 +60,7 @@ size:
   active_members_7d: 9
 governance:
   enforcement: stict
-  admins: "2"
+  admins: "two"
 engagement:
   official_voice_share: 1.5
 positioning:
