@@ -41,7 +41,8 @@ class RuleInfo:
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
         evidence: list[str] = []
-        for name in (*rule.applies_facts, *rule.facts):          # to whom it speaks, then what went wrong
+        quoted = [n for n in PLACEHOLDER.findall(rule.message) if n in BY_NAME]
+        for name in (*rule.applies_facts, *rule.facts, *quoted):  # to whom it speaks, what went wrong, what it says
             fact = BY_NAME.get(name)
             for n in ((*fact.derived_from, name) if fact is not None and fact.derived else (name,)):
                 if n not in evidence:

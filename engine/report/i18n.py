@@ -330,12 +330,16 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     """
     if not translations:
         return report
+    # the essential that bounds the stage (ST001 names it): the first finding of stage at_most
+    bound = next((f for f in report.findings if f.stage == report.stage.at_most and f.rule in translations), None)
+    bounding = (translations[bound.rule].get("title") or bound.title) if bound is not None else None
 
     def message(text: str | None, evidence: dict, fallback: str) -> str:
         if not text:
             return fallback
-        known = {**evidence, "stage.current": report.stage.current}
-        if any(name not in known for name in PLACEHOLDER.findall(text)):
+        known = {**evidence, "stage.current": report.stage.current, "stage.at_most": report.stage.at_most,
+                 "stage.violated_essential": bounding}
+        if any(known.get(name) is None for name in PLACEHOLDER.findall(text)):
             return fallback
         return interpolate(text, known)
 
