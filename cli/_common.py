@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from shequn.errors import InternalError, ShequnError
+
+if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
+    from shequn.diagnose.engine import Engine
+    from shequn.report.model import Report
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SEVERITIES = ("critical", "warning", "info")
 FAIL_ON = SEVERITIES + ("never",)
@@ -32,11 +40,11 @@ class BadInput(click.ClickException):
     """Exit 2 with one message per problem."""
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, messages):
+    def __init__(self, messages: str | Iterable[str]) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         super().__init__("\n".join(self.messages))
 
-    def show(self, file=None):
+    def show(self, file: IO[Any] | None = None) -> None:
         for message in self.messages:
             click.echo(f"error: {message}", err=True)
 
@@ -82,21 +90,22 @@ def exit_codes() -> Iterator[None]:
         internal_error(exc)
 
 
-def handle_errors(func):
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """A command whose errors become exit codes by class, also when it is invoked alone."""
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with exit_codes():
             return func(*args, **kwargs)
     return wrapper
 
 
-def make_engine(rulesets=(), select=(), ignore=()):
+def make_engine(rulesets: Iterable[str | os.PathLike[str]] = (), select: Iterable[str] | None = (),
+                ignore: Iterable[str] | None = ()) -> Engine:
     from shequn.diagnose.engine import Engine
     return Engine(list(rulesets), select=split_selectors(select), ignore=split_selectors(ignore))
 
 
-def split_selectors(values) -> list[str]:
+def split_selectors(values: Iterable[str] | None) -> list[str]:
     """Selectors given repeated or comma-separated, as one list."""
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
@@ -111,7 +120,7 @@ def write_output(text: str, output: str | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def load_report_file(path: str):
+def load_report_file(path: str) -> list[Report]:
     """The reports of a report JSON file; a file that is none is bad input.
 
     report/diff.py signals such a file with a plain ValueError (or UnicodeDecodeError),

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
 import click
 
 from shequn.cli._common import BadInput, handle_errors, make_engine
+
+if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
+    from shequn.diagnose.engine import Engine
+    from shequn.facts.vocabulary import Fact
 
 FORMAT = click.Choice(["text", "json"])
 
@@ -28,7 +33,7 @@ def facts_template() -> str:
     """
     from shequn.facts.vocabulary import FACTS, SECTIONS
 
-    def row(indent: int, key: str, fact, live: bool = False, value: str = "") -> str:
+    def row(indent: int, key: str, fact: Fact, live: bool = False, value: str = "") -> str:
         head = "  " * indent + f"{key}:" + (f" {value}" if value else "")
         comment = f"# {fact.unit} — {fact.meaning}" + (" (required)" if fact.required else "")
         text = f"{head:<40} {comment}"
@@ -72,13 +77,13 @@ def facts_template() -> str:
 
 # --- helpers -----------------------------------------------------------------
 
-def _existing(paths, what="ruleset") -> None:
+def _existing(paths: Iterable[str], what: str = "ruleset") -> None:
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise BadInput([f"{p}: no such {what} file or folder" for p in missing])
 
 
-def _echo_json(data) -> None:
+def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -90,7 +95,7 @@ def _echo_json(data) -> None:
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
 @handle_errors
-def explain_cmd(facts_file, rule_id, fmt, rulesets):
+def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ...]) -> None:
     """Why a rule fired or not: its condition part by part, each with the facts' values and its outcome.
 
     \b
@@ -122,7 +127,7 @@ def explain_cmd(facts_file, rule_id, fmt, rulesets):
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @click.option("--no-examples", is_flag=True, help="Do not run the rules' examples.")
 @handle_errors
-def rules_lint(paths, sources, fmt, no_examples):
+def rules_lint(paths: tuple[str, ...], sources: str | None, fmt: str, no_examples: bool) -> None:
     """Check ruleset files: every problem with file, line and column.
 
     YAML errors, missing fields, duplicate ids (across files too), unknown facts, type errors,
@@ -156,7 +161,7 @@ def rules_lint(paths, sources, fmt, no_examples):
 @click.option("--coverage", is_flag=True, help="Report which rules and condition branches the examples exercise.")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @handle_errors
-def rules_test(paths, coverage, fmt):
+def rules_test(paths: tuple[str, ...], coverage: bool, fmt: str) -> None:
     """Run every rule's examples (the built-in rulesets when no PATH is given).
 
     A `trigger` example must make its rule violated, a `no_trigger` example must make it pass.
@@ -181,7 +186,7 @@ def rules_test(paths, coverage, fmt):
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
 @handle_errors
-def facts_questions(facts_file, fmt, limit, rulesets):
+def facts_questions(facts_file: str | None, fmt: str, limit: int | None, rulesets: tuple[str, ...]) -> None:
     """The facts still to collect, with a plain question each: first those that place the stage, then those
     that decide which rules apply, then by how many rules each would let us judge.
 
@@ -209,7 +214,7 @@ def facts_questions(facts_file, fmt, limit, rulesets):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @handle_errors
-def facts_init(output, force):
+def facts_init(output: str | None, force: bool) -> None:
     """Write a commented facts template: every fact with its unit and meaning, to fill in."""
     text = facts_template()
     if output:
@@ -226,14 +231,14 @@ def facts_init(output, force):
 
 @click.command("schema")
 @handle_errors
-def facts_schema():
+def facts_schema() -> None:
     """Print the JSON Schema of a facts file."""
     from shequn.facts.model import Facts
 
     _echo_json(Facts.model_json_schema())
 
 
-def questions_for(engine, facts_file: str | None = None) -> list[dict]:
+def questions_for(engine: Engine, facts_file: str | None = None) -> list[dict[str, Any]]:
     """Missing facts as the report ranks them (what places the stage, then what decides which rules
     apply, then by the rules they let be judged): [{fact, question, unit, unlocks, decides}].
 
@@ -250,7 +255,7 @@ def questions_for(engine, facts_file: str | None = None) -> list[dict]:
         ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
         seen = {f for f, _, _ in ranked} | {"community.name"}
         ranked += [(f.name, 0, "rules") for f in FACTS if not f.derived and f.name not in seen]
-    out = []
+    out: list[dict[str, Any]] = []
     for name, unlocks, decides in ranked:
         fact = BY_NAME.get(name)
         if fact is None:

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from shequn.cli._common import SEVERITIES, BadInput, handle_errors, make_engine
 
+if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
+    from shequn.rules.ruleset import Rule
 
-def _rule_dict(rule) -> dict:
+
+def _rule_dict(rule: Rule) -> dict[str, Any]:
     return rule.model_dump(mode="json", exclude={"file", "line"}) | {"facts": rule.facts}
 
 
@@ -22,7 +26,8 @@ def _rule_dict(rule) -> dict:
 @click.option("--severity", type=click.Choice(SEVERITIES))
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
 @handle_errors
-def rules_list(fmt, kind, dimension, stage, doc, severity, rulesets):
+def rules_list(fmt: str, kind: str | None, dimension: str | None, stage: int | None, doc: str | None,
+               severity: str | None, rulesets: tuple[str, ...]) -> None:
     """List rules, filtered by kind, dimension, stage, document or severity."""
     engine = make_engine(rulesets)
     chosen = [r for r in engine.rules
@@ -50,7 +55,7 @@ def rules_list(fmt, kind, dimension, stage, doc, severity, rulesets):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
 @handle_errors
-def rules_show(rule_id, fmt, rulesets):
+def rules_show(rule_id: str, fmt: str, rulesets: tuple[str, ...]) -> None:
     """One rule's page: what it checks, why, what to do, condition, examples."""
     import difflib
 

@@ -1,15 +1,25 @@
 """`shequn check FILES...`: diagnose communities described by facts files or chat exports."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import click
 
 from shequn.cli._common import FAIL_ON, SEVERITIES, BadInput, handle_errors, load_report_file, make_engine, write_output
 from shequn.facts.loader import FactsError
+
+if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
+    from shequn.diagnose.engine import Engine
+    from shequn.facts.model import Facts
+    from shequn.report.model import Report
+
+    Evaluated = tuple[str, Report, Facts]                   # a file, its report, and the facts it was made from
+    Explanations = dict[str, dict[str, Any]]                # explain_report's, by rule id
 
 FORMATS = ("text", "json", "jsonl", "markdown", "html")
 
@@ -34,7 +44,9 @@ FORMATS = ("text", "json", "jsonl", "markdown", "html")
                    "fill in what the facts file leaves out; where both give a value, the report shows both.")
 @click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
 @handle_errors
-def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, select, ignore, exports, explain):
+def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
+          lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+          exports: Sequence[str], explain: bool) -> None:
     """Diagnose communities described by facts files (YAML or JSON).
 
     \b
@@ -51,12 +63,12 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     engine = make_engine(rulesets, select, ignore)
     paths, exports = split_exports(expand_facts_paths(files), list(exports))
     if exports:
-        reports, problems = evaluate_with_exports(engine, paths, exports)
+        evaluated, problems = evaluate_with_exports(engine, paths, exports)
         paths = paths or exports[:1]
     else:
-        reports, problems = evaluate_paths(engine, paths)
-    explained = explain_all(engine, reports) if explain else None
-    reports = [(p, r) for p, r, _ in reports]
+        evaluated, problems = evaluate_paths(engine, paths)
+    explained = explain_all(engine, evaluated) if explain else None
+    reports = [(p, r) for p, r, _ in evaluated]
     if baselines is not None:
         from shequn.report.diff import baseline_for, mark_baseline
         reports = [(p, mark_baseline(r, baseline_for(r, baselines))) for p, r in reports]
@@ -74,9 +86,9 @@ def check(files, fmt, output, fail_on, baseline, fail_on_new, lang, rulesets, se
     elif reports:
         shown = _translated(plain, lang, engine)
         if fmt == "text":
-            text = render_text(shown, output, explained, lang)
-            if output:
-                write_output(text, output)
+            recorded = render_text(shown, output, explained, lang)
+            if recorded is not None:                # the text, when writing a file
+                write_output(recorded, output)
         else:
             write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1), output)
     if problems:
@@ -88,7 +100,7 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
     """Facts files, and chat exports given among the files (recognised by content)."""
     from shequn.facts.exports import ExportError, detect_format
 
-    facts_paths = []
+    facts_paths: list[str] = []
     for path in paths:
         try:
             detect_format(path)
@@ -99,7 +111,7 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
     return facts_paths, exports
 
 
-def evaluate_with_exports(engine, paths, exports):
+def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) -> tuple[list[Evaluated], list[str]]:
     """The exports are the groups of one community: measure them once, then diagnose
     each facts file with the measured facts filling its gaps (or the exports alone)."""
     from shequn.diagnose.measured import measure, merge_measured
@@ -112,7 +124,8 @@ def evaluate_with_exports(engine, paths, exports):
     if not paths:
         merged = merge_measured(None, measured)
         return [(exports[0], merged.diagnose(engine), merged.facts)], []
-    reports, problems = [], []
+    reports: list[Evaluated] = []
+    problems: list[str] = []
     for path in paths:
         try:
             merged = merge_measured(path, measured)
@@ -123,23 +136,24 @@ def evaluate_with_exports(engine, paths, exports):
     return reports, problems
 
 
-def explain_all(engine, evaluated):
+def explain_all(engine: Engine, evaluated: Iterable[Evaluated]) -> list[Explanations]:
     """For --explain: each report's findings broken into their parts (diagnose/explain.py)."""
     from shequn.diagnose.explain import explain_report
 
     return [explain_report(engine, facts, report) for _, report, facts in evaluated]
 
 
-def evaluate_paths(engine, paths):
+def evaluate_paths(engine: Engine, paths: list[str]) -> tuple[list[Evaluated], list[str]]:
     """(path, report) for each good file and one message per problem of the bad ones.
 
     Shows a progress bar on stderr when several files are evaluated and stderr is a terminal.
     """
     from shequn.facts.loader import load_facts
 
-    reports, problems = [], []
+    reports: list[Evaluated] = []
+    problems: list[str] = []
 
-    def one(path):
+    def one(path: str) -> None:
         try:
             facts = load_facts(path)
             reports.append((path, engine.evaluate(facts), facts))
@@ -162,13 +176,13 @@ def evaluate_paths(engine, paths):
     return reports, problems
 
 
-def _load_baseline(path):
+def _load_baseline(path: str) -> list[Report]:
     if not Path(path).is_file():
         raise BadInput(f"{path}: no such baseline file")
     return load_report_file(path)
 
 
-def _translated(reports, lang, engine):
+def _translated(reports: list[Report], lang: str, engine: Engine) -> list[Report]:
     if lang == "en":
         return reports
     from shequn.report.i18n import rule_translations, translate_report
@@ -177,7 +191,7 @@ def _translated(reports, lang, engine):
     return [translate_report(r, translations) for r in reports]
 
 
-def render_document(reports, fmt, lang="en", *, portfolio=False) -> str:
+def render_document(reports: Sequence[Report], fmt: str, lang: str = "en", *, portfolio: bool = False) -> str:
     """Markdown or HTML: one report's page, or the portfolio overview with each community's section."""
     if portfolio:
         from shequn.report import portfolio as pf
@@ -189,7 +203,7 @@ def render_document(reports, fmt, lang="en", *, portfolio=False) -> str:
     return render(reports[0], lang=lang)
 
 
-def expand_facts_paths(files) -> list[str]:
+def expand_facts_paths(files: Iterable[str]) -> list[str]:
     out: list[str] = []
     for f in files:
         p = Path(f)
@@ -203,7 +217,8 @@ def expand_facts_paths(files) -> list[str]:
     return out
 
 
-def render_text(reports, output, explained=None, lang="en"):
+def render_text(reports: Sequence[Report], output: str | None,
+                explained: Sequence[Explanations] | None = None, lang: str = "en") -> str | None:
     """Print reports to the terminal, or return them as plain text when writing a file."""
     from rich.console import Console
     from rich.text import Text
@@ -212,7 +227,7 @@ def render_text(reports, output, explained=None, lang="en"):
     from shequn.report.text import render
 
     if output:
-        console = Console(record=True, file=open(os.devnull, "w"), width=100, color_system=None)
+        console = Console(record=True, file=io.StringIO(), width=100, color_system=None)
     else:
         console = Console(highlight=False, width=None if sys.stdout.isatty() else 100)
     for i, report in enumerate(reports):
@@ -226,7 +241,7 @@ def render_text(reports, output, explained=None, lang="en"):
     return console.export_text() if output else None
 
 
-def exit_status(reports, fail_on: str, *, new_only: bool = False) -> int:
+def exit_status(reports: Iterable[Report], fail_on: str, *, new_only: bool = False) -> int:
     """1 when an open finding at or above `fail_on` exists (only new ones with `new_only`), else 0."""
     if fail_on == "never":
         return 0

@@ -7,13 +7,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from shequn.cli._common import BadInput, handle_errors, write_output
 
+if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
+    from shequn.rules.ruleset import Ruleset
 
-def _builtin_rulesets():
+
+def _builtin_rulesets() -> list[Ruleset]:
     from shequn.rulesets import builtin_paths
     from shequn.rules.ruleset import load_rulesets
 
@@ -24,7 +28,7 @@ def _builtin_rulesets():
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 @handle_errors
-def coverage_cmd(fmt, output):
+def coverage_cmd(fmt: str, output: str | None) -> None:
     """The coverage map: each passage of the five documents -> the rules implementing it, or why not checkable.
 
     Exits 1 when the map has problems (an unknown rule id, a built-in rule under no
@@ -51,7 +55,7 @@ def coverage_cmd(fmt, output):
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="docs/rules", show_default=True,
               help="Folder to write the pages into.")
 @handle_errors
-def docs_cmd(out_dir):
+def docs_cmd(out_dir: str) -> None:
     """Write one Markdown page per built-in ruleset (each rule as `rules show` prints it) and an index.
 
     Earlier generated pages that no ruleset produces any more are removed; other files are left alone.

@@ -3,37 +3,48 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
 from shequn.cli._common import BadInput, handle_errors, internal_error
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar          # what click.progressbar returns
+
 PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 
 
-def _progress_factory():
-    """Progress bars on stderr for files over a few MB, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    bars = []
+class _ProgressBars:
+    """`extract_facts`'s progress: `start(label, total_bytes)` gives the callable taking the bytes read."""
 
-    def start(label: str, total: int):
-        for b in bars:
+    def __init__(self) -> None:
+        self._bars: list[ProgressBar[int]] = []
+
+    def start(self, label: str, total: int) -> Callable[[int], None] | None:
+        for b in self._bars:
             b.render_finish()
-        bars.clear()
+        self._bars.clear()
         if total < PROGRESS_MIN_BYTES:
             return None
         bar = click.progressbar(length=total, label=f"reading {label}", file=sys.stderr)
         bar.__enter__()
-        bars.append(bar)
+        self._bars.append(bar)
         return bar.update
 
-    start.finish = lambda: [b.render_finish() for b in bars]  # type: ignore[attr-defined]
-    return start
+    def finish(self) -> None:
+        for b in self._bars:
+            b.render_finish()
 
 
-def render(facts: dict, provenance: dict, fmt: str) -> str:
+def _progress_factory() -> _ProgressBars | None:
+    """Progress bars on stderr for files over a few MB, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    return _ProgressBars()
+
+
+def render(facts: dict[str, Any], provenance: dict[str, Any], fmt: str) -> str:
     doc = dict(facts)
     doc["provenance"] = provenance
     if fmt == "json":
@@ -59,8 +70,9 @@ def render(facts: dict, provenance: dict, fmt: str) -> str:
               help="Output format (default: from -o's suffix, else yaml).")
 @click.option("-o", "--output", metavar="FILE", help="Write the facts file here instead of stdout.")
 @handle_errors
-def extract(exports, staff, staff_file, staff_roles, as_of, days, name, members, ad_patterns, fmt,
-            output: Optional[str]):
+def extract(exports: tuple[str, ...], staff: tuple[str, ...], staff_file: Optional[str], staff_roles: tuple[str, ...],
+            as_of: Optional[str], days: float, name: Optional[str], members: Optional[int],
+            ad_patterns: tuple[str, ...], fmt: Optional[str], output: Optional[str]) -> None:
     """Measure facts from chat exports (WeChatMsg/MemoTrace CSV, Telegram Desktop
     result.json, DiscordChatExporter JSON) or WeCom group statistics.
 
@@ -75,7 +87,8 @@ def extract(exports, staff, staff_file, staff_roles, as_of, days, name, members,
     try:
         facts, prov = extract_facts(list(exports), staff=staff, staff_file=staff_file,
                                     staff_roles=staff_roles, as_of=as_of, days=days, name=name,
-                                    members=members, ad_patterns=ad_patterns, progress=progress)
+                                    members=members, ad_patterns=ad_patterns,
+                                    progress=progress.start if progress is not None else None)
     except ExportError:
         raise
     except MemoryError:

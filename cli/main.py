@@ -8,6 +8,7 @@ mapping from error classes to exit codes is in cli/_common.py.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -21,7 +22,7 @@ from shequn.cli.reports import diff
 class ShequnGroup(click.Group):
     """The root group: whatever a command lets escape still gets its exit code by class."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         with exit_codes():
             return super().invoke(ctx)
 
@@ -29,7 +30,7 @@ class ShequnGroup(click.Group):
 @click.group(cls=ShequnGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="shequn", prog_name="shequn")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
-def cli(debug):
+def cli(debug: bool) -> None:
     """Diagnose online communities the way a community-operations consultant would.
 
     \b
@@ -40,12 +41,12 @@ def cli(debug):
 
 
 @cli.group()
-def rules():
+def rules() -> None:
     """The rule catalogue: list, show, lint, test, coverage, docs."""
 
 
 @cli.group()
-def facts():
+def facts() -> None:
     """Facts files: schema, init, questions, extract."""
 
 
@@ -66,7 +67,7 @@ facts.add_command(authoring.facts_questions)
 facts.add_command(extract)
 
 
-def main():
+def main() -> None:
     from shequn.project import ProjectError, default_map
 
     try:

@@ -5,13 +5,19 @@ files, evaluated here with the same rules.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 import click
 
 from shequn.cli._common import BadInput, handle_errors, is_report_file, load_report_file, make_engine, write_output
 from shequn.errors import ShequnError
 
+if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
+    from shequn.diagnose.engine import Engine
+    from shequn.report.model import Report
 
-def _report(path: str, engine_factory):
+
+def _report(path: str, engine_factory: Callable[[], Engine]) -> Report:
     from shequn.facts.loader import load_facts
 
     if is_report_file(path):
@@ -33,7 +39,8 @@ def _report(path: str, engine_factory):
 @click.option("--select", multiple=True, help="Only these rules (for facts files).")
 @click.option("--ignore", multiple=True, help="Leave out these rules (for facts files).")
 @handle_errors
-def diff(old, new, fmt, output, lang, rulesets, select, ignore):
+def diff(old: str, new: str, fmt: str, output: str | None, lang: str, rulesets: tuple[str, ...],
+         select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Compare two audits: new, resolved and persisting findings, score changes, stage movement.
 
     \b
@@ -43,9 +50,9 @@ def diff(old, new, fmt, output, lang, rulesets, select, ignore):
     from shequn.report import diff as d
     from shequn.report.i18n import rule_translations, translate_report
 
-    engines = []
+    engines: list[Engine] = []
 
-    def engine():
+    def engine() -> Engine:
         if not engines:
             engines.append(make_engine(rulesets, select, ignore))
         return engines[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections import Counter
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from shequn.facts.loader import validate_facts
 from shequn.facts.model import Facts
@@ -31,6 +31,10 @@ from shequn.diagnose import findings as findings_, plan as plan_, questions, sta
 from shequn.diagnose.rule_info import RuleInfo
 from shequn.diagnose.scoring import Tally
 
+if TYPE_CHECKING:                                    # both are imported when first used
+    from shequn.diagnose.explain import Explanation
+    from shequn.diagnose.measured import Measured, Written
+
 __all__ = ["Engine"]
 
 
@@ -42,9 +46,9 @@ class Engine:
     rules by id, id prefix, dimension, kind, severity or ruleset name.
     """
 
-    def __init__(self, rulesets: Iterable[str | os.PathLike | Ruleset] | None = None, *,
+    def __init__(self, rulesets: Iterable[str | os.PathLike[str] | Ruleset] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
-                 builtin: bool = True):
+                 builtin: bool = True) -> None:
         extra = list(rulesets or [])
         paths = [p for p in extra if not isinstance(p, Ruleset)]
         loaded = [r for r in extra if isinstance(r, Ruleset)]
@@ -74,14 +78,14 @@ class Engine:
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
-    def explain(self, facts: Facts | dict, rule_id: str):
+    def explain(self, facts: Facts | dict[str, Any], rule_id: str) -> Explanation:
         """Why `rule_id` fired or not on these facts, part by part (diagnose/explain.py)."""
         from shequn.diagnose.explain import explain_rule
         return explain_rule(self, facts, rule_id)
 
     # -- evaluation ----------------------------------------------------------
 
-    def evaluate(self, facts: Facts | dict, *, today: _dt.date | None = None) -> Report:
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None) -> Report:
         """Diagnose one community. A dict is validated first (FactsError on bad input)."""
         if not isinstance(facts, Facts):
             facts = validate_facts(facts)
@@ -89,12 +93,13 @@ class Engine:
         fired = self._matcher.run(self._reader.facts_json(flat), self._reader.chain)
         return self._report(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
 
-    def evaluate_many(self, items: Iterable[Facts | dict]) -> Iterator[Report]:
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]]) -> Iterator[Report]:
         """Evaluate communities one after another, yielding each report."""
         for item in items:
             yield self.evaluate(item)
 
-    def evaluate_with_exports(self, facts, exports, *, today: _dt.date | None = None, **options: Any) -> Report:
+    def evaluate_with_exports(self, facts: Written, exports: Sequence[str | os.PathLike[str]] | Measured, *,
+                              today: _dt.date | None = None, **options: Any) -> Report:
         """Diagnose one community from its chat exports, `facts` (a facts file, mapping or None) on top:
         written facts win, differences land in `report.discrepancies` (diagnose/measured.py)."""
         from shequn.diagnose.measured import evaluate_with_exports

@@ -14,14 +14,23 @@ into another finding of the same cause is still `violated`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from shequn.facts.loader import validate_facts
+from shequn.facts.model import Facts
 
 from shequn.lang.interpreter import FALSE, TRUE, Step, explain as explain_tree, render_step
+from shequn.report.model import Report
+from shequn.rules.ruleset import Rule
 from shequn.rules.verdict import Verdict, inapplicable, verdict_of
 
 TRUTH = {TRUE: True, FALSE: False}               # the interpreter's Kleene value; anything else is unknown
+
+
+class Explainer(Protocol):
+    """What an explanation needs of the Engine (diagnose/engine.py imports this module: no import back)."""
+    def rule(self, rule_id: str) -> Rule: ...
+    def evaluate(self, facts: Facts) -> Report: ...
 
 
 @dataclass
@@ -41,7 +50,7 @@ class Explanation:
     applies_tree: Step | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"rule": self.rule, "title": self.title, "when": self.when, "outcome": self.outcome,
+        out: dict[str, Any] = {"rule": self.rule, "title": self.title, "when": self.when, "outcome": self.outcome,
                "stage": {"current": self.stage, "at_most": self.at_most}, "condition": self.tree.to_dict(),
                "missing": list(self.missing)}
         if self.applies_tree is not None:
@@ -65,21 +74,22 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _as_facts(facts):
-    return facts if hasattr(facts, "flat") else validate_facts(facts)
+def _as_facts(facts: Facts | dict[str, Any]) -> Facts:
+    return facts if isinstance(facts, Facts) else validate_facts(facts)
 
 
-def explain_rule(engine, facts, rule_id: str, report=None) -> Explanation:
+def explain_rule(engine: Explainer, facts: Facts | dict[str, Any], rule_id: str,
+                 report: Report | None = None) -> Explanation:
     """Explain `rule_id` on `facts`; `report` (from engine.evaluate on the same facts) saves one evaluation.
 
     Raises KeyError for a rule the engine does not have.
     """
     rule = engine.rule(rule_id)
-    facts = _as_facts(facts)
+    valid = _as_facts(facts)
     if report is None:
-        report = engine.evaluate(facts)
+        report = engine.evaluate(valid)
     current, at_most = report.stage.current, report.stage.at_most
-    flat = facts.flat()
+    flat = valid.flat()
     tree = explain_tree(rule, flat, current, at_most)
     applies_tree = explain_tree(rule.applicability, flat) if rule.applicability is not None else None
     applies = TRUTH.get(applies_tree.outcome) if applies_tree is not None else True
@@ -98,7 +108,7 @@ def explain_rule(engine, facts, rule_id: str, report=None) -> Explanation:
                        rule.applies, applies_tree)
 
 
-def report_status(report, rule_id: str) -> Verdict:
+def report_status(report: Report, rule_id: str) -> Verdict:
     """The rule's outcome as the report states it (for checking explanations against `check`)."""
     for f in report.findings:
         if f.rule == rule_id:
@@ -116,20 +126,21 @@ def report_status(report, rule_id: str) -> Verdict:
     return Verdict.NOT_APPLICABLE
 
 
-def explain_report(engine, facts, report=None) -> dict[str, dict[str, Any]]:
+def explain_report(engine: Explainer, facts: Facts | dict[str, Any],
+                   report: Report | None = None) -> dict[str, dict[str, Any]]:
     """`check --explain`: {rule id: explanation dict} for every finding, action and unevaluated rule of a report."""
-    facts = _as_facts(facts)
+    valid = _as_facts(facts)
     if report is None:
-        report = engine.evaluate(facts)
+        report = engine.evaluate(valid)
     ids = [f.rule for f in report.findings] + [a.rule for a in report.actions] + [n.rule for n in report.not_evaluated]
-    return {rid: explain_rule(engine, facts, rid, report).to_dict() for rid in dict.fromkeys(ids)}
+    return {rid: explain_rule(engine, valid, rid, report).to_dict() for rid in dict.fromkeys(ids)}
 
 
 def render_report_explanations(explanations: dict[str, dict[str, Any]]) -> str:
     """Plain text of `explain_report`, to print after a text report."""
     from shequn.lang.interpreter import Step as _Step
 
-    def rebuild(d: dict) -> _Step:
+    def rebuild(d: dict[str, Any]) -> _Step:
         return _Step(d["text"], d["kind"], d["outcome"], 0, d.get("values", {}), d.get("missing", []),
                      d.get("note", ""), [rebuild(c) for c in d.get("children", [])])
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
-from typing import Any, Sequence, Union
+from typing import Any, Protocol, Sequence, Union
 
 from shequn.facts.exports import extract_facts
 from shequn.facts.loader import read_file, validate_facts
@@ -21,7 +21,12 @@ from shequn.facts.merge import merge_facts
 from shequn.facts.model import Facts
 from shequn.report.model import Report
 
-Written = Union[str, os.PathLike, dict, Facts, None]
+Written = Union[str, os.PathLike[str], dict[str, Any], Facts, None]
+
+
+class Evaluator(Protocol):
+    """What diagnosing needs of the Engine (diagnose/engine.py imports this module: no import back)."""
+    def evaluate(self, facts: Facts, *, today: _dt.date | None = None) -> Report: ...
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,13 @@ class MergedFacts:
     facts: Facts
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
 
-    def diagnose(self, engine, *, today: _dt.date | None = None) -> Report:
+    def diagnose(self, engine: Evaluator, *, today: _dt.date | None = None) -> Report:
         """The engine's report on these facts, carrying the discrepancies."""
         report = engine.evaluate(self.facts, today=today)
         return report.model_copy(update={"discrepancies": list(self.discrepancies)})
 
 
-def measure(exports: Sequence[str | os.PathLike], **options: Any) -> Measured:
+def measure(exports: Sequence[str | os.PathLike[str]], **options: Any) -> Measured:
     """Measure facts from the exports of one community (`extract_facts` options); raises ExportError."""
     paths = [os.fspath(p) for p in ([exports] if isinstance(exports, (str, os.PathLike)) else exports)]
     facts, provenance = extract_facts(paths, **options)
@@ -58,20 +63,22 @@ def merge_measured(written: Written, measured: Measured) -> MergedFacts:
     """
     if written is None:
         return MergedFacts(validate_facts({**measured.facts, "provenance": measured.provenance}, measured.label))
-    file, lines = "<facts>", {}
+    file = "<facts>"
+    lines: dict[str, int] = {}
+    data: Any = written                               # a facts file may hold anything: validate_facts says what is wrong
     if isinstance(written, (str, os.PathLike)):
         file = os.fspath(written)
-        written, lines = read_file(written)
+        data, lines = read_file(written)
     elif isinstance(written, Facts):
-        written = written.model_dump(exclude_none=True)
-    if not isinstance(written, dict):
-        validate_facts(written, file, lines)          # raises: the top level is not a mapping
-    merged, differences = merge_facts(written, measured.facts)
+        data = written.model_dump(exclude_none=True)
+    if not isinstance(data, dict):
+        validate_facts(data, file, lines)             # raises: the top level is not a mapping
+    merged, differences = merge_facts(data, measured.facts)
     merged.setdefault("provenance", measured.provenance)
     return MergedFacts(validate_facts(merged, file, lines), differences)
 
 
-def evaluate_with_exports(engine, written: Written, exports: Sequence[str | os.PathLike] | Measured, *,
+def evaluate_with_exports(engine: Evaluator, written: Written, exports: Sequence[str | os.PathLike[str]] | Measured, *,
                           today: _dt.date | None = None, **options: Any) -> Report:
     """Diagnose one community from its exports (or facts already `measure`d) and its written facts."""
     measured = exports if isinstance(exports, Measured) else measure(exports, **options)

@@ -15,41 +15,44 @@ divisor is zero). Everything is plain JSON; no Python runs during matching.
 """
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, Iterable, Union
 
 from shequn.errors import ExpressionTypeError
 from shequn.lang import ast
 from shequn.lang.ast import FLIPPED, NEGATED
 from shequn.lang.rewrite import canonical_number, divisors, fold_constants, isolate
 
-Cond = Union[dict, bool]          # a durable condition, or a constant after folding
+Cond = Union[dict[str, Any], bool]          # a durable condition, or a constant after folding
 
-_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+# "==" is written {name: value}, every other comparison {op: {name: value}}
+_OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
 _NEG_MODE = {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}
 
 
 # --- constants -------------------------------------------------------------
 
-def conj(items) -> Cond:
-    items = [i for i in items if i is not True]
+def conj(items: Iterable[Cond]) -> Cond:
+    items = list(items)
     if any(i is False for i in items):
         return False
-    flat: list = []
+    flat: list[dict[str, Any]] = []
     for i in items:
-        flat.extend(i["$and"] if set(i) == {"$and"} else [i])
+        if isinstance(i, dict):                 # True adds nothing to a conjunction
+            flat.extend(i["$and"] if set(i) == {"$and"} else [i])
     if not flat:
         return True
     return flat[0] if len(flat) == 1 else {"$and": flat}
 
 
-def disj(items) -> Cond:
-    items = [i for i in items if i is not False]
+def disj(items: Iterable[Cond]) -> Cond:
+    items = list(items)
     if any(i is True for i in items):
         return True
-    flat: list = []
+    flat: list[dict[str, Any]] = []
     for i in items:
-        flat.extend(i["$or"] if set(i) == {"$or"} else [i])
+        if isinstance(i, dict):                 # False adds nothing to a disjunction
+            flat.extend(i["$or"] if set(i) == {"$or"} else [i])
     if not flat:
         return False
     return flat[0] if len(flat) == 1 else {"$or": flat}
@@ -86,7 +89,7 @@ def _property(name: str, value: Any = None) -> str:
 
 def _atom_props(node: ast.Expr) -> tuple[list[str], list[str]]:
     """(properties that must exist, properties that must be non-zero) for an atom."""
-    if isinstance(node, ast.In) and isinstance(node.item, ast.Literal):
+    if isinstance(node, ast.In) and isinstance(node.item, ast.Literal) and isinstance(node.container, ast.Name):
         return [_property(node.container.name, node.item.value)], []
     return [n for n in ast.names(node)], divisors(node)
 
@@ -107,8 +110,8 @@ def _compare(op: str, left: ast.Expr, right: ast.Expr) -> Cond:
     return conj(guards + [test])
 
 
-def _fold(op, a, b) -> bool:
-    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+def _fold(op: str, a: Any, b: Any) -> bool:        # the type checker compares only like with like
+    return bool({"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
 
 
 def _true(node: ast.Expr, positive: bool) -> Cond:
@@ -121,12 +124,14 @@ def _true(node: ast.Expr, positive: bool) -> Cond:
         return _compare(node.op if positive else NEGATED[node.op], node.left, node.right)
     if isinstance(node, ast.In):
         inside = positive != node.negated
-        if isinstance(node.container, ast.Name):                    # "v" in list-fact
-            return {_property(node.container.name, node.item.value): inside}
-        if isinstance(node.item, ast.Literal):                      # folded
-            return (node.item.value in [i.value for i in node.container.items]) == inside
-        tests = [_compare("==" if inside else "!=", node.item, lit) for lit in node.container.items]
-        return disj(tests) if inside else conj(tests)
+        item, container = node.item, node.container
+        if isinstance(container, ast.Name) and isinstance(item, ast.Literal):    # "v" in list-fact
+            return {_property(container.name, item.value): inside}
+        if isinstance(container, ast.ListLiteral):
+            if isinstance(item, ast.Literal):                       # folded
+                return (item.value in [i.value for i in container.items]) == inside
+            tests = [_compare("==" if inside else "!=", item, lit) for lit in container.items]
+            return disj(tests) if inside else conj(tests)
     raise ExpressionTypeError(f"'{node}' is not a condition", column=node.pos)
 
 
@@ -150,9 +155,9 @@ def compile_condition(node: ast.Expr, mode: str = "T") -> Cond:
 
 def undecided(node: ast.Expr) -> Cond:
     """True when some fact the condition reads is unknown or some divisor is zero."""
-    tests: list = []
+    tests: list[Cond] = []
 
-    def walk(n):
+    def walk(n: ast.Expr) -> None:
         if isinstance(n, (ast.And, ast.Or)):
             for i in n.items:
                 walk(i)

@@ -21,11 +21,26 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
-import durable_rules_engine as _dr
+import durable_rules_engine  # type: ignore[import-not-found]  # a C module without stubs: typed by _Durable
 
 from shequn.errors import InternalError
+
+
+class _Durable(Protocol):
+    """The part of durable_rules_engine used here (handles are ints, facts and messages JSON text)."""
+    error: type[Exception]
+
+    def create_ruleset(self, name: str, definitions: str) -> int: ...
+    def assert_facts(self, handle: int, facts: str) -> tuple[int, int]: ...      # (result code, state handle)
+    def assert_fact(self, handle: int, fact: str) -> tuple[int, int]: ...
+    def start_action_for_state(self, handle: int, state: int) -> tuple[str, str] | None: ...   # (state, message)
+    def complete_and_start_action(self, handle: int, state: int) -> str | None: ...           # the next message
+    def delete_state(self, handle: int, sid: str) -> None: ...
+
+
+_dr: _Durable = durable_rules_engine
 
 _NAMES = itertools.count(1)
 _SHARED: dict[str, "Matcher"] = {}
@@ -44,7 +59,7 @@ class MatcherError(InternalError):
 class Matcher:
     """A compiled durable_rules ruleset; `run` matches one session at a time."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.name = f"shequn-{next(_NAMES)}"          # ruleset names are global in the C module
         try:
             self._handle = _dr.create_ruleset(self.name, text)
@@ -54,7 +69,7 @@ class Matcher:
         self._sids = itertools.count(1)
 
     @classmethod
-    def for_definitions(cls, definitions: dict[str, dict]) -> "Matcher":
+    def for_definitions(cls, definitions: dict[str, dict[str, Any]]) -> "Matcher":
         """The shared matcher for these durable rule definitions, compiled on first use."""
         text = json.dumps(definitions, ensure_ascii=False, sort_keys=True)
         with _SHARED_LOCK:

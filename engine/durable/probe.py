@@ -36,7 +36,7 @@ def example_facts(example: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
 class Probe:
     """Compiles single conditions on demand and caches them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._cache: dict[tuple[str, int | None], tuple[Matcher, Program]] = {}
         self._lock = threading.Lock()
 

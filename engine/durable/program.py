@@ -36,7 +36,7 @@ import enum
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from shequn.facts.vocabulary import BY_NAME
 
@@ -76,7 +76,7 @@ class Outcome:
 @dataclass
 class Program:
     rules: list[Rule]
-    definitions: dict[str, dict] = field(default_factory=dict)
+    definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     bucket_json: str = ""
 
@@ -92,16 +92,17 @@ def _width(cond: Cond) -> int:
     return 1
 
 
-def _marker(kind: str, stage: int) -> dict:
+def _marker(kind: str, stage: int) -> dict[str, Any]:
     return {"$and": [{"t": kind}, {"stage": stage}]}
 
 
 class _Builder:
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule]) -> None:
         self.program = Program(rules=list(rules))
-        self.pending: list[tuple[str, list[dict], Cond, Outcome]] = []
+        self.pending: list[tuple[str, list[dict[str, Any]], Cond, Outcome]] = []
 
-    def add(self, name: str, cond: Cond, outcome: Outcome, markers: list[dict] | dict | None = None):
+    def add(self, name: str, cond: Cond, outcome: Outcome,
+            markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
         if cond is False:
             return
         self.pending.append((name, [markers] if isinstance(markers, dict) else list(markers or []), cond, outcome))
@@ -139,7 +140,7 @@ class _Builder:
         return prog
 
 
-def _outcome_rules(b: _Builder, i: int, node: ast.Expr, applies: ast.Expr | None, markers: list[dict],
+def _outcome_rules(b: _Builder, i: int, node: ast.Expr, applies: ast.Expr | None, markers: list[dict[str, Any]],
                    suffix: str, stage: int = 0, at_most: int = 0) -> None:
     """The durable rules of rule i: violated, and passed although a fact is unknown, both only where it applies."""
     where = compile_condition(applies, "T") if applies is not None else True
@@ -160,7 +161,7 @@ def _applicability_rules(b: _Builder, i: int, applies: ast.Expr | None) -> None:
 def condition_of(rule: Rule) -> ast.Expr:
     """A rule's full condition: a stage action applies only on its stage."""
     node = rule.condition
-    if rule.stage_action:
+    if rule.stage_action and rule.stage is not None:     # a stage action always has a stage
         node = ast.And((ast.Compare("==", ast.Name("stage.current"), ast.Literal(rule.stage)), node))
     return node
 
@@ -170,14 +171,14 @@ def essential_of(rule: Rule) -> ast.Expr:
     return rule.condition if rule.applicability is None else ast.And((rule.applicability, rule.condition))
 
 
-def _stage_variants(rule: Rule, node: ast.Expr):
+def _stage_variants(rule: Rule, node: ast.Expr) -> Iterator[tuple[ast.Expr, list[dict[str, Any]], str, int, int]]:
     """(condition, markers, suffix, current, at_most) for each inferred stage the condition may read."""
     names = ast.names(node)
-    currents = ([rule.stage] if rule.stage_action else list(STAGES)) if "stage.current" in names else [0]
+    currents = ([rule.stage] if rule.stage_action and rule.stage is not None else list(STAGES)) if "stage.current" in names else [0]
     bounds = list(STAGES) if "stage.at_most" in names else [0]
     for k in currents:
         for j in bounds:
-            values = {**({"stage.current": k} if k else {}), **({"stage.at_most": j} if j else {})}
+            values: dict[str, int] = {**({"stage.current": k} if k else {}), **({"stage.at_most": j} if j else {})}
             markers = ([_marker("current", k)] if k else []) + ([_marker("atmost", j)] if j else [])
             suffix = (f"@{k}" if k else "") + (f"^{j}" if j else "")
             yield (substitute(node, values) if values else node), markers, suffix, k, j
@@ -210,7 +211,7 @@ def compile_single(rule: Rule, current_stage: int | None = None) -> Program:
     """
     node = rule.condition
     stage = current_stage if current_stage is not None else (rule.stage or 1)
-    inferred = {n: stage for n in ("stage.current", "stage.at_most") if n in ast.names(node)}
+    inferred: dict[str, int] = {n: stage for n in ("stage.current", "stage.at_most") if n in ast.names(node)}
     if inferred:
         node = substitute(node, inferred)
     b = _Builder([rule])
@@ -227,7 +228,7 @@ _LISTS = {f.name: f.values for f in BY_NAME.values() if f.kind == "enumlist"}
 
 def encode_facts(flat: dict[str, Any]) -> str:
     """The community's known facts as JSON properties (list facts become flags)."""
-    parts = []
+    parts: list[str] = []
     for name, value in flat.items():
         values = _LISTS.get(name)
         if values is not None:

@@ -17,7 +17,7 @@ into the verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, cast
 
 from shequn.durable.program import STAGES, Fired, Outcome, Program, community_json, encode_facts, marker_json
 from shequn.rules.ruleset import Rule
@@ -96,13 +96,13 @@ def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -
 class Reader:
     """Runs of a compiled program: the facts to assert, the stage chaining, the verdicts."""
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program) -> None:
         self._outcomes = program.outcomes
         self._bucket = program.bucket_json
         self._reads = [_Reads.of(r) for r in program.rules]
         # per stage: the rules that apply, and the verdicts to start from (not applicable elsewhere)
         self._applicable = {k: [i for i, r in enumerate(program.rules) if not inapplicable(r, k)] for k in STAGES}
-        self._blank = {k: [None if not inapplicable(r, k) else Verdict.NOT_APPLICABLE for r in program.rules]
+        self._blank: dict[int, list[Verdict | None]] = {k: [None if not inapplicable(r, k) else Verdict.NOT_APPLICABLE for r in program.rules]
                        for k in STAGES}
 
     def facts_json(self, flat: dict[str, Any]) -> Callable[[str], str]:
@@ -132,13 +132,14 @@ class Reader:
         at_most = next((o.stage for o in outcomes if o.kind is Fired.STAGE_VIOLATED), LAST_STAGE)
         by_rule = fired_for_rules(outcomes, current, at_most)
         verdicts = self._blank[current][:]
-        unknown_applies = []
+        unknown_applies: list[int] = []
         reads = self._reads
         for i in self._applicable[current]:
             verdicts[i], applies_unknown = _verdict(reads[i], i, by_rule, flat)
             if applies_unknown:
                 unknown_applies.append(i)
-        return Run(current, completed, verdicts, at_most, frozenset(unknown_applies))
+        # every rule left None by _blank applies at this stage and got its verdict above
+        return Run(current, completed, cast(list[Verdict], verdicts), at_most, frozenset(unknown_applies))
 
 
 def verdict_alone(program: Program, fired: Iterable[str], flat: dict[str, Any]) -> Verdict:

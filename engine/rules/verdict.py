@@ -31,10 +31,13 @@ BY_TRUTH: dict[bool | None, Verdict] = {True: Verdict.VIOLATED, False: Verdict.P
 
 
 class Staged(Protocol):
-    """What applicability reads of a rule (a `Rule`, or a summary of one)."""
-    stage: int | None
-    gate: bool
-    stage_action: bool
+    """What applicability reads of a rule (a `Rule`, or a summary of one); read-only, so a property will do."""
+    @property
+    def stage(self) -> int | None: ...
+    @property
+    def gate(self) -> bool: ...
+    @property
+    def stage_action(self) -> bool: ...
 
 
 def inapplicable(rule: Staged, current: int) -> str:

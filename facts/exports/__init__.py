@@ -19,14 +19,14 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
-from typing import Callable, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Optional, Sequence, Union, cast
 
 from .base import READERS, ExportError, Reader
 from .measure import BOT, STAFF, Result, classify, merge_days
 from .measures import measure_chats, measure_wecom
 from .options import ExtractOptions
 from .provenance import DEFINITIONS, Provenance, nest
-from .reading import Readings, detect, read_exports
+from .reading import Progress, Readings, detect, read_exports
 from .timewindow import TimeWindow
 
 __all__ = ["extract_facts", "detect_format", "ExportError", "READERS", "Reader", "DEFINITIONS", "ExtractOptions"]
@@ -43,12 +43,12 @@ def detect_format(path: str) -> str:
     return detect(path)[0].name
 
 
-def extract_facts(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]],
+def extract_facts(paths: Union[str, os.PathLike[str], Sequence[Union[str, os.PathLike[str]]]],
                   staff: Iterable[str] = (), staff_file: Optional[str] = None,
-                  staff_roles: Iterable[str] = (), as_of=None, days: float = 30,
+                  staff_roles: Iterable[str] = (), as_of: object = None, days: float = 30,
                   name: Optional[str] = None, members: Optional[int] = None,
                   ad_patterns: Iterable[str] = (),
-                  progress: Optional[Callable[[str, int], object]] = None) -> tuple[dict, dict]:
+                  progress: Optional[Progress] = None) -> tuple[dict[str, dict[str, object]], dict[str, Any]]:
     """Measure facts from exports; ``paths`` are the groups of one community.
 
     Returns ``(facts, provenance)``. Raises :class:`ExportError` for a file
@@ -71,7 +71,7 @@ def extract_facts(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike
 
 
 def _measure(options: ExtractOptions, readings: Readings, when: TimeWindow,
-             notes: list[str]) -> tuple[Result, dict]:
+             notes: list[str]) -> tuple[Result, dict[str, int]]:
     """The measured facts and, for chats, how many people are staff and bots; notes go to ``notes``."""
     if when.as_of is None:
         notes.append("the exports hold no messages: the message facts are unknown")
@@ -90,6 +90,7 @@ def _measure(options: ExtractOptions, readings: Readings, when: TimeWindow,
     if unmatched:
         notes.append(f"{len(unmatched)} of {len(entries)} --staff entries matched nobody in the exports "
                      f"(entries {', '.join(unmatched)})")
-    for src, n in zip(readings.log_sources, res.counts.pop("per_file_human", [])):
+    per_file = cast(list[int], res.counts.pop("per_file_human", []))       # MessageCounts' list
+    for src, n in zip(readings.log_sources, per_file):
         src["human_messages_in_window"] = n
     return res, roles_summary

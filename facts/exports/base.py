@@ -19,9 +19,12 @@ import hashlib
 import io
 import os
 import re
-from typing import Callable, ClassVar, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Optional
 
 from shequn.errors import ShequnError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 __all__ = [
     "ExportError", "Message", "DayStat", "People", "Reader", "ReadContext",
@@ -59,7 +62,7 @@ class Message:
     __slots__ = ("t", "sender", "kind", "flags", "mid", "reply_to", "mentions", "thash", "actor")
 
     def __init__(self, t: float, sender: int, kind: int = TEXT, flags: int = 0, mid: int = -1,
-                 reply_to: int = -1, mentions: Optional[tuple] = None, thash: int = 0,
+                 reply_to: int = -1, mentions: Optional[tuple[int, ...]] = None, thash: int = 0,
                  actor: Optional[int] = None):
         self.t = t
         self.sender = sender
@@ -82,8 +85,17 @@ class DayStat:
 
     __slots__ = ("t", "new_chat_cnt", "chat_total", "chat_has_msg", "new_member_cnt",
                  "member_total", "member_has_msg", "msg_total")
-    FIELDS: ClassVar[tuple] = ("new_chat_cnt", "chat_total", "chat_has_msg", "new_member_cnt",
+    FIELDS: ClassVar[tuple[str, ...]] = ("new_chat_cnt", "chat_total", "chat_has_msg", "new_member_cnt",
                                "member_total", "member_has_msg", "msg_total")
+
+    # set from FIELDS in __init__; None when the statistics leave them out
+    new_chat_cnt: Optional[int]
+    chat_total: Optional[int]
+    chat_has_msg: Optional[int]
+    new_member_cnt: Optional[int]
+    member_total: Optional[int]
+    member_has_msg: Optional[int]
+    msg_total: Optional[int]
 
     def __init__(self, t: float, **data: Optional[int]):
         self.t = t
@@ -125,7 +137,7 @@ class People:
     def __init__(self) -> None:
         self._by_id: dict[str, int] = {}
         self.raw_ids: list[Optional[str]] = []     # the id as the export writes it, None for name-only
-        self.names: list[set] = []
+        self.names: list[set[str]] = []
         self.bot = bytearray()
         self.exporter = bytearray()                # the WeChat exporter (IsSender = 1): staff
         self.role_staff = bytearray()              # holds a --staff-role role (Discord)
@@ -192,12 +204,12 @@ class People:
 class ReadContext:
     """What a reader needs besides the file: the people registry and options."""
 
-    def __init__(self, people: People, ad_patterns: tuple = (), staff_roles: tuple = ()):
+    def __init__(self, people: People, ad_patterns: tuple[str, ...] = (), staff_roles: tuple[str, ...] = ()):
         self.people = people
         self.ad_re = [re.compile(p) for p in ad_patterns]
         self.staff_roles = {r.strip().casefold() for r in staff_roles if r.strip()}
         self.group_name: Optional[str] = None       # set by the reader when the export names it
-        self.supports: set = set()                  # capabilities: "joins", "inviter", "leaves", "red_envelopes", "replies"
+        self.supports: set[str] = set()                  # capabilities: "joins", "inviter", "leaves", "red_envelopes", "replies"
         self.bytes_read = 0
 
     def is_ad_text(self, text: str) -> bool:
@@ -212,7 +224,7 @@ class ReadContext:
 class HashingReader(io.RawIOBase):
     """A raw binary stream over a file that hashes (sha256) what is read and reports progress."""
 
-    def __init__(self, path: str, progress: Optional[Callable[[int], None]] = None):
+    def __init__(self, path: str, progress: Optional[Callable[[int], object]] = None):
         super().__init__()
         self.path = path
         self._f = open(path, "rb")
@@ -223,7 +235,7 @@ class HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:
+    def readinto(self, b: WriteableBuffer) -> int:
         n = self._f.readinto(b)
         if n:
             self.sha.update(memoryview(b)[:n])
@@ -269,7 +281,7 @@ class Reader:
     def sniff(cls, head: bytes) -> bool:
         raise NotImplementedError
 
-    def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator:
+    def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[Message | DayStat]:
         """Yield :class:`Message` (chat) or :class:`DayStat` (stats) records.
 
         ``label`` is the file's base name, for error messages. Raise
@@ -297,7 +309,7 @@ def basename(path: str) -> str:
     return os.path.basename(os.path.normpath(path))
 
 
-def ijson_backend():
+def ijson_backend() -> Any:                   # a module of ijson, which ships no stubs
     """The fastest ijson backend available (the C backend, yajl2_c, when installed)."""
     import ijson
     for name in ("yajl2_c", "yajl2_cffi", "yajl2", "python"):
@@ -315,7 +327,7 @@ def json_error(label: str, exc: Exception) -> ExportError:
     return ExportError(f"{label}: invalid JSON: {text}")
 
 
-def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 20000) -> dict:
+def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 20000) -> dict[str, Any]:
     """Top-level scalar fields and small objects that come before ``stop_key``.
 
     Stops at ``stop_key`` (or after ``limit`` events), so it reads only the
@@ -323,7 +335,7 @@ def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 
     ``guild.name``).
     """
     backend = ijson_backend()
-    out: dict = {}
+    out: dict[str, Any] = {}
     with open(path, "rb") as f:
         try:
             n = 0

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any, Iterator
 
-from .base import (json_object_head, JOIN, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message, Reader,
-                   ijson_backend, is_question, json_error, json_header, register, text_hash)
+from .base import (json_object_head, JOIN, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, HashingReader, Message,
+                   ReadContext, Reader, ijson_backend, is_question, json_error, json_header, register, text_hash)
 
 # message types that are ordinary messages; everything else (GuildMemberJoin,
 # ChannelPinnedMessage, ThreadCreated, Call, ...) is a system message
 _ORDINARY = frozenset({"Default", "Reply", "ChatInputCommand", "ContextMenuCommand", "ApplicationCommand"})
 
 
-def _mid(v) -> int:
+def _mid(v: Any) -> int:
     try:
         return int(v)
     except (TypeError, ValueError):
@@ -29,11 +30,11 @@ class DiscordJSON(Reader):
     def sniff(cls, head: bytes) -> bool:
         return json_object_head(head) and b'"guild"' in head and b'"channel"' in head
 
-    def read(self, stream, ctx, label):
+    def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[Message]:
         hdr = json_header(stream.path, label)
-        guild = hdr.get("guild") if isinstance(hdr.get("guild"), dict) else {}
-        channel = hdr.get("channel") if isinstance(hdr.get("channel"), dict) else {}
-        g, c = guild.get("name"), channel.get("name")
+        guild, channel = hdr.get("guild"), hdr.get("channel")
+        g = guild.get("name") if isinstance(guild, dict) else None
+        c = channel.get("name") if isinstance(channel, dict) else None
         if g and c:
             ctx.group_name = f"{g} #{c}"
         elif g or c:
@@ -47,7 +48,7 @@ class DiscordJSON(Reader):
             for m in backend.items(stream, "messages.item", use_float=True):
                 if not isinstance(m, dict):
                     continue
-                ts = m.get("timestamp")
+                ts: Any = m.get("timestamp")
                 try:
                     d = fromiso(ts)
                     t = d.timestamp() if d.tzinfo is not None else d.replace(tzinfo=timezone.utc).timestamp()
@@ -79,7 +80,7 @@ class DiscordJSON(Reader):
                 text = m.get("content")
                 if not isinstance(text, str):
                     text = ""
-                mentions = None
+                mentions: tuple[int, ...] | None = None
                 for u in m.get("mentions") or ():
                     if isinstance(u, dict) and u.get("id") is not None:
                         k = people.by_id("dc:", str(u["id"]), u.get("nickname") or u.get("name"),

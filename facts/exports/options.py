@@ -9,7 +9,7 @@ from typing import Iterable, Optional, Sequence, Union
 from .base import ExportError, basename
 from .measure import parse_as_of, staff_entries
 
-PathLike = Union[str, os.PathLike]
+PathLike = Union[str, os.PathLike[str]]
 
 
 @dataclass(frozen=True)
@@ -27,27 +27,27 @@ class ExtractOptions:
 
     @classmethod
     def from_arguments(cls, paths: Union[PathLike, Sequence[PathLike]], staff: Iterable[str] = (),
-                       staff_file: Optional[str] = None, staff_roles: Iterable[str] = (), as_of=None,
+                       staff_file: Optional[str] = None, staff_roles: Iterable[str] = (), as_of: object = None,
                        days: float = 30, name: Optional[str] = None, members: Optional[int] = None,
                        ad_patterns: Iterable[str] = ()) -> "ExtractOptions":
         """The options of ``extract_facts``; raises :class:`ExportError` for the first bad one.
 
         A single string is accepted wherever a list is, and the staff file is read here.
         """
-        paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+        given = [paths] if isinstance(paths, (str, os.PathLike)) else paths
         staff = [staff] if isinstance(staff, str) else staff
         staff_roles = [staff_roles] if isinstance(staff_roles, str) else staff_roles
         ad_patterns = [ad_patterns] if isinstance(ad_patterns, str) else ad_patterns
-        paths = [os.fspath(p) for p in paths]
-        if not paths:
+        files = [os.fspath(p) for p in given]
+        if not files:
             raise ExportError("no export files given")
         # checked in this order, so the first bad option is the one reported
-        return cls(paths=tuple(paths), days=_days(days), members=_members(members), as_of=_as_of(as_of),
+        return cls(paths=tuple(files), days=_days(days), members=_members(members), as_of=_as_of(as_of),
                    staff_entries=tuple(staff_entries(staff, _read_staff_file(staff_file))),
                    ad_patterns=_ad_patterns(ad_patterns), staff_roles=tuple(staff_roles or ()), name=name)
 
 
-def _days(days) -> Union[int, float]:
+def _days(days: float) -> Union[int, float]:
     try:
         days = float(days)
     except (TypeError, ValueError):
@@ -57,13 +57,13 @@ def _days(days) -> Union[int, float]:
     return int(days) if days.is_integer() else days
 
 
-def _members(members) -> Optional[int]:
+def _members(members: Optional[int]) -> Optional[int]:
     if members is not None and (not isinstance(members, int) or members < 0):
         raise ExportError("--members must be a whole number ≥ 0")
     return members
 
 
-def _as_of(as_of) -> Optional[float]:
+def _as_of(as_of: object) -> Optional[float]:
     if as_of is None:
         return None
     try:

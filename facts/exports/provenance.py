@@ -2,7 +2,7 @@
 themselves give, the nesting of the facts, and the provenance document."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from .measure import Result
 from .options import ExtractOptions
@@ -31,7 +31,7 @@ class Provenance:
         self.how: dict[str, str] = {}
         self.notes: list[str] = []
 
-    def set(self, name: str, value, how: str) -> None:
+    def set(self, name: str, value: object, how: str) -> None:
         self.facts[name] = value
         self.how[name] = how
 
@@ -70,10 +70,10 @@ class Provenance:
         return unknown
 
     def document(self, options: ExtractOptions, readings: Readings, when: TimeWindow, res: Result,
-                 roles_summary: dict, unknown: dict[str, str]) -> dict:
+                 roles_summary: dict[str, int], unknown: dict[str, str]) -> dict[str, Any]:
         """The provenance: sources, window, definitions, counts, how each fact was computed,
         why the others are unknown, what was given, notes."""
-        prov = {
+        prov: dict[str, Any] = {
             "extractor": "shequn facts extract",
             "sources": readings.sources,
             "window": when.provenance(),
@@ -91,11 +91,11 @@ class Provenance:
         return prov
 
 
-def nest(flat: dict) -> dict:
+def nest(flat: dict[str, object]) -> dict[str, dict[str, object]]:
     """{"a.b": 1} → {"a": {"b": 1}}, sections in the vocabulary's order."""
     order = SECTION_ORDER
     first = {"community.name": 0, "community.platform": 1, "community.groups": 2}
-    out: dict = {}
+    out: dict[str, dict[str, object]] = {}
     for key in sorted(flat, key=lambda k: (order.index(k.split(".")[0]) if k.split(".")[0] in order else 99,
                                            first.get(k, 9), k)):
         sec, _, fact = key.partition(".")

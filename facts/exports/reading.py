@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import codecs
 import os
-from typing import Callable, Optional
+from typing import Any, Callable, Iterator, Optional, cast
 
-from .base import READERS, ExportError, HashingReader, People, ReadContext, Reader, basename
+from .base import READERS, DayStat, ExportError, HashingReader, Message, People, ReadContext, Reader, basename
 from .measure import ChatLog, build_log, iso
 from .options import ExtractOptions
 
 HEAD_BYTES = 65536
 
-Progress = Callable[[str, int], object]
+# progress(label, total bytes) gives the callable taking the bytes read, or None
+Progress = Callable[[str, int], Optional[Callable[[int], object]]]
 
 
 def expected() -> str:
@@ -75,9 +76,9 @@ class Readings:
     def __init__(self) -> None:
         self.people = People()
         self.logs: list[ChatLog] = []
-        self.log_sources: list[dict] = []      # the source entry of each log
-        self.stats: list = []                  # DayStat of every statistics file
-        self.sources: list[dict] = []
+        self.log_sources: list[dict[str, Any]] = []      # the source entry of each log
+        self.stats: list[DayStat] = []                   # DayStat of every statistics file
+        self.sources: list[dict[str, Any]] = []
         self.group_names: list[str] = []       # the export's group name, else the file name
         self.platforms: list[str] = []
 
@@ -117,26 +118,30 @@ def read_exports(options: ExtractOptions, progress: Optional[Progress] = None) -
     return out
 
 
-def _read_stats(out: Readings, reader_cls: type[Reader], stream, ctx: ReadContext, label: str) -> dict:
-    days = list(reader_cls().read(stream, ctx, label))
+def _read_stats(out: Readings, reader_cls: type[Reader], stream: HashingReader, ctx: ReadContext,
+                label: str) -> dict[str, Any]:
+    days = list(cast(Iterator[DayStat], reader_cls().read(stream, ctx, label)))    # a "stats" reader's records
     out.stats.extend(days)
-    src = {"file": label, "format": reader_cls.name, "days": len(days)}
+    src: dict[str, Any] = {"file": label, "format": reader_cls.name, "days": len(days)}
     if days:
         src["first"] = iso(min(d.t for d in days))
         src["last"] = iso(max(d.t for d in days))
     return src
 
 
-def _read_chat(out: Readings, reader_cls: type[Reader], stream, ctx: ReadContext, label: str) -> dict:
-    log = build_log(label, reader_cls.name, reader_cls.platform, reader_cls().read(stream, ctx, label))
+def _read_chat(out: Readings, reader_cls: type[Reader], stream: HashingReader, ctx: ReadContext,
+               label: str) -> dict[str, Any]:
+    messages = cast(Iterator[Message], reader_cls().read(stream, ctx, label))     # a "chat" reader's records
+    log = build_log(label, reader_cls.name, reader_cls.platform, messages)
     out.people.finish_file()
     log.group_name = ctx.group_name
     log.supports = set(ctx.supports)
-    src = {"file": label, "format": reader_cls.name, "messages": len(log),
+    src: dict[str, Any] = {"file": label, "format": reader_cls.name, "messages": len(log),
            "system_messages": log.system, "joins": len(log.joins), "leaves": len(log.leaves)}
-    if log.first is not None:
-        src["first"] = iso(log.first)
-        src["last"] = iso(log.last)
+    first, last = log.first, log.last
+    if first is not None and last is not None:         # both or neither
+        src["first"] = iso(first)
+        src["last"] = iso(last)
     out.logs.append(log)
     out.log_sources.append(src)
     return src

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Any, Iterator
 
-from .base import (json_object_head, JOIN, LEAVE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message, Reader,
-                   ijson_backend, is_question, json_error, json_header, register, text_hash)
+from .base import (json_object_head, JOIN, LEAVE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, HashingReader, Message,
+                   People, ReadContext, Reader, ijson_backend, is_question, json_error, json_header, register, text_hash)
 
 _CHAT_TYPES = re.compile(
     rb'"type"\s*:\s*"(private_group|private_supergroup|public_supergroup|personal_chat|bot_chat|'
     rb'private_channel|public_channel|saved_messages)"')
 
 
-def _parse_time(m: dict, label: str) -> float:
+def _parse_time(m: dict[str, Any], label: str) -> float:
     ts = m.get("date_unixtime")
     try:
         if ts is not None and ts != "":
@@ -40,7 +41,7 @@ class TelegramJSON(Reader):
         return b'"date_unixtime"' in head or (bool(_CHAT_TYPES.search(head)) and b'"messages"' in head) \
             or (b'"personal_information"' in head and b'"chats"' in head)
 
-    def read(self, stream, ctx, label):
+    def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[Message]:
         hdr = json_header(stream.path, label)
         keys = hdr.get("__keys__", [])
         if "messages" not in keys and ({"chats", "personal_information", "about", "left_chats"} & set(keys)):
@@ -84,7 +85,7 @@ class TelegramJSON(Reader):
                     text = "".join(parts)
                 elif not isinstance(text, str):
                     text = ""
-                mentions = None
+                mentions: tuple[int, ...] | None = None
                 if entities:
                     for e in entities:
                         if not isinstance(e, dict):
@@ -126,7 +127,7 @@ class TelegramJSON(Reader):
             raise ExportError(f"{label}: no \"messages\" array; expected {self.description}")
 
     @staticmethod
-    def _service(m, t, mid, people):
+    def _service(m: dict[str, Any], t: float, mid: int, people: People) -> Iterator[Message]:
         aid = m.get("actor_id")
         actor = m.get("actor")
         akey = people.by_id("tg:", str(aid), actor) if aid is not None else people.anonymous()

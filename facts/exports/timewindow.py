@@ -2,7 +2,7 @@
 states it, and a note when the exports start well after it opens."""
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from .measure import DAY, iso, window
 from .reading import Readings
@@ -30,7 +30,7 @@ class TimeWindow:
             source = "the last timestamp in the exports"
         return cls(max(lasts) if lasts else None, source, days)
 
-    def provenance(self) -> Optional[dict]:
+    def provenance(self) -> Optional[dict[str, Any]]:
         if self.as_of is None:
             return None
         return {"as_of": iso(self.as_of), "as_of_from": self.source, "days": self.days,

@@ -5,9 +5,10 @@ import codecs
 import csv
 import io
 import re
+from typing import Iterator, Optional
 
-from .base import (CARD, JOIN, RED_ENVELOPE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, Message,
-                   Reader, is_question, register, text_hash)
+from .base import (CARD, JOIN, RED_ENVELOPE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, HashingReader, Message,
+                   People, ReadContext, Reader, is_question, register, text_hash)
 
 COLUMNS = ("localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
            "StrContent", "StrTime", "Remark", "NickName", "Sender")
@@ -56,7 +57,7 @@ def _header_line(head: bytes) -> list[str]:
         return []
 
 
-def parse_joins(text: str):
+def parse_joins(text: str) -> list[tuple[Optional[str], Optional[str]]]:
     """Joins in a WeChat system text: a list of (invitee, inviter); names, or None for the exporter.
 
     ``"A"邀请"B、C"加入了群聊`` gives [("B", "A"), ("C", "A")]; 你 is the exporter.
@@ -89,7 +90,7 @@ class WeChatCSV(Reader):
         cols = set(_header_line(head))
         return len(cols & set(COLUMNS)) >= 3
 
-    def read(self, stream, ctx, label):
+    def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[Message]:
         head = stream._f.read(65536)
         stream._f.seek(0)
         enc = detect_encoding(head)
@@ -110,7 +111,7 @@ class WeChatCSV(Reader):
         iT, iS, iIs, iC, iX, iN, iW = (idx[c] for c in REQUIRED)
         iL = idx.get("localId")
         width = max(iT, iS, iIs, iC, iX, iN, iW) + 1
-        exporter_names: set = set()
+        exporter_names: set[str] = set()
         ex = None
         is_ad = ctx.is_ad_text
         try:
@@ -190,7 +191,7 @@ class WeChatCSV(Reader):
             buf.detach()        # keep the hashing stream open: the caller drains and closes it
 
     @staticmethod
-    def _who(people, name):
+    def _who(people: People, name: Optional[str]) -> int:
         if name is None or name == YOU:
             k = people.by_id("wx:", EXPORTER, None, sender=False)
             people.exporter[k] = 1
@@ -198,7 +199,7 @@ class WeChatCSV(Reader):
         return people.by_name(name)
 
 
-def _lid(row, iL) -> str:
+def _lid(row: list[str], iL: Optional[int]) -> str:
     if iL is not None and iL < len(row) and row[iL]:
         return f" (localId {row[iL][:20]})"
     return ""

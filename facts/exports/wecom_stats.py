@@ -2,7 +2,10 @@
 ``externalcontact/groupchat/statistic`` (``items[] {stat_time, data {...}}``)."""
 from __future__ import annotations
 
-from .base import json_object_head, DayStat, ExportError, Reader, ijson_backend, json_error, json_header, register
+from typing import Any, Iterator
+
+from .base import (json_object_head, DayStat, ExportError, HashingReader, ReadContext, Reader, ijson_backend,
+                   json_error, json_header, register)
 
 
 @register
@@ -17,7 +20,7 @@ class WeComStats(Reader):
     def sniff(cls, head: bytes) -> bool:
         return json_object_head(head) and b'"items"' in head and (b'"stat_time"' in head or b'"errcode"' in head)
 
-    def read(self, stream, ctx, label):
+    def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[DayStat]:
         hdr = json_header(stream.path, label, stop_key="items")
         code = hdr.get("errcode")
         if isinstance(code, (int, float)) and code != 0:
@@ -29,7 +32,7 @@ class WeComStats(Reader):
                 n += 1
                 if not isinstance(item, dict):
                     raise ExportError(f"{label}: item {n}: expected an object with stat_time and data")
-                st = item.get("stat_time")
+                st: Any = item.get("stat_time")
                 try:
                     t = float(int(st))
                 except (TypeError, ValueError):
@@ -38,7 +41,7 @@ class WeComStats(Reader):
                 data = item.get("data")
                 if not isinstance(data, dict):
                     raise ExportError(f"{label}: item {n} (stat_time {int(t)}): no data object")
-                vals = {}
+                vals: dict[str, int] = {}
                 for f in DayStat.FIELDS:
                     v = data.get(f)
                     if v is not None:

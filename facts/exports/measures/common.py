@@ -39,7 +39,7 @@ class ChatMessage:
     @property
     def text_hash(self) -> int:
         """The hash of its collapsed text, 0 when shorter than REPEAT_MIN_CHARS."""
-        return self._log.thash[self.seq]
+        return self._log.thash[self.seq]        # type: ignore[union-attr]  # start_file sets _log before any message
 
 
 class Scope:
@@ -75,9 +75,9 @@ class MessageAccumulator:
     ``ROLES`` and, with ``IN_WINDOW_ONLY``, only messages in the window.
     """
 
-    ROLES: ClassVar[frozenset] = frozenset({MEMBER, STAFF})
+    ROLES: ClassVar[frozenset[int]] = frozenset({MEMBER, STAFF})
     IN_WINDOW_ONLY: ClassVar[bool] = False
-    FACTS: ClassVar[tuple] = ()            # the dotted names it measures
+    FACTS: ClassVar[tuple[str, ...]] = ()  # the dotted names it measures
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -99,7 +99,7 @@ class MessageAccumulator:
     def finish(self) -> dict[str, Outcome]:
         raise NotImplementedError
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         """Numerators and denominators for the provenance."""
         return {}
 
@@ -107,7 +107,7 @@ class MessageAccumulator:
 class EventAccumulator:
     """Measures facts from joins and leaves; fed after the messages."""
 
-    FACTS: ClassVar[tuple] = ()
+    FACTS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -121,5 +121,5 @@ class EventAccumulator:
     def finish(self) -> dict[str, Outcome]:
         raise NotImplementedError
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {}

@@ -7,7 +7,8 @@ from array import array
 from ..base import F_AD, F_QUESTION, RED_ENVELOPE
 from ..measure import (BOT, BURST_SECONDS, MEMBER, REPEAT_MIN_CHARS, STAFF, ChatLog, iso, max_gap_days,
                        median, per_week, rnd, share)
-from .common import NO_STAFF, ChatMessage, Fact, MessageAccumulator, Outcome, Unknown
+from ..measure import Fact, Unknown
+from .common import NO_STAFF, ChatMessage, MessageAccumulator, Outcome, Scope
 
 
 class MessageCounts(MessageAccumulator):
@@ -21,7 +22,7 @@ class MessageCounts(MessageAccumulator):
     FACTS = ("engagement.messages_per_day", "engagement.official_voice_share",
              "ads.operator_ads_per_week", "ads.member_ads_per_week")
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
         self.staff_messages = self.member_messages = 0
         self.staff_ads = self.member_ads = 0
@@ -66,7 +67,7 @@ class MessageCounts(MessageAccumulator):
             if members else Unknown(f"no member messages {w}"),
         }
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"human_messages": self.human_messages, "staff_messages": self.staff_messages,
                 "member_messages": self.member_messages, "per_file_human": self.per_file}
 
@@ -76,10 +77,10 @@ class ActiveSenders(MessageAccumulator):
 
     FACTS = ("size.active_members_7d",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
-        self.senders_7d: set = set()
-        self.senders_30d: set = set()
+        self.senders_7d: set[int] = set()
+        self.senders_30d: set[int] = set()
         self._since_7d, self._since_30d, self._as_of = scope.seven_days_ago, scope.thirty_days_ago, scope.as_of
 
     def feed(self, m: ChatMessage) -> None:
@@ -103,7 +104,7 @@ class ResponseTimes(MessageAccumulator):
 
     FACTS = ("engagement.median_response_minutes",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
         self.minutes: list[float] = []
         self.questions = 0
@@ -139,7 +140,7 @@ class ResponseTimes(MessageAccumulator):
             rnd(mid), f"median of {len(self.minutes)} answered member questions {w} (text ends with ? or ？): "
                       f"minutes to the next message from a different human; {self.unanswered} unanswered left out")}
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"questions": self.questions, "unanswered_questions": self.unanswered,
                 "answered_questions": len(self.minutes)}
 
@@ -152,13 +153,14 @@ class MemberToMember(MessageAccumulator):
     IN_WINDOW_ONLY = True
     FACTS = ("engagement.member_to_member_share",)
 
-    def __init__(self, scope, messages: MessageCounts) -> None:
+    def __init__(self, scope: Scope, messages: MessageCounts) -> None:
         super().__init__(scope)
         self.messages = messages
         self.to_members = 0
         self.replies_not_found = 0        # replies to messages the export does not hold
         self._sender_of: dict[int, int] = {}
-        self._replies, self._mentions = array("q"), {}
+        self._replies: array[int] = array("q")
+        self._mentions: dict[int, tuple[int, ...]] = {}
         self._role, self._canon = scope.role, scope.canon
 
     def start_file(self, log: ChatLog) -> None:
@@ -212,7 +214,7 @@ class RedEnvelopes(MessageAccumulator):
     ROLES = frozenset({MEMBER, STAFF, BOT})
     FACTS = ("engagement.red_envelopes_per_week", "engagement.red_envelope_burst_share")
 
-    def __init__(self, scope, messages: MessageCounts) -> None:
+    def __init__(self, scope: Scope, messages: MessageCounts) -> None:
         super().__init__(scope)
         self.messages = messages
         self.red_envelopes = 0
@@ -250,7 +252,7 @@ class RedEnvelopes(MessageAccumulator):
             if n else Unknown(f"no member messages {w}"),
         }
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"red_envelopes": self.red_envelopes}
 
 
@@ -261,7 +263,7 @@ class StaffGaps(MessageAccumulator):
     IN_WINDOW_ONLY = True
     FACTS = ("activities.max_gap_days",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
         self.times: list[float] = []
 
@@ -285,9 +287,9 @@ class RepeatedStaffTexts(MessageAccumulator):
     ROLES = frozenset({STAFF})
     FACTS = ("content.repeated_share",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
-        self.texts: list[tuple] = []       # (time, file, seq, text hash, in the window)
+        self.texts: list[tuple[float, int, int, int, bool]] = []       # (time, file, seq, text hash, in the window)
 
     def feed(self, m: ChatMessage) -> None:
         # texts too short were hashed as 0
@@ -298,7 +300,7 @@ class RepeatedStaffTexts(MessageAccumulator):
         if not self.scope.staff_known:
             return {"content.repeated_share": Unknown(NO_STAFF)}
         w = self.scope.in_window_text
-        seen: set = set()
+        seen: set[int] = set()
         in_window = repeated = 0
         for _t, _file, _seq, text_hash, inw in sorted(self.texts):
             if inw:
