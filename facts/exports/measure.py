@@ -230,6 +230,11 @@ class ChatLog:
         self.reply.append(m.reply_to)
         self.thash.append(m.thash)
 
+    @property
+    def in_time_order(self) -> bool:
+        """Whether the messages were added in time order (equal times allowed)."""
+        return self._sorted
+
     def order(self):
         """Indices in time order (export order among equal times)."""
         if self._sorted:
