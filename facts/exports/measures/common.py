@@ -1,6 +1,6 @@
-"""What every accumulator shares: the message it is fed, the window it measures
-in, and the outcome it gives for each fact (a value with how it was computed,
-or why it is unknown)."""
+"""What every accumulator shares: how it is fed the messages, the window it
+measures in, and the outcome it gives for each fact (a value with how it was
+computed, or why it is unknown)."""
 from __future__ import annotations
 
 from typing import ClassVar, Optional, Sequence, Union
@@ -9,37 +9,6 @@ from ..base import People
 from ..measure import DAY, MEMBER, STAFF, ChatLog, Fact, Unknown, iso, window
 
 Outcome = Union[Fact, Unknown]
-
-
-class ChatMessage:
-    """One non-system message as the accumulators see it, without its text.
-
-    The measuring loop refills one object for every message (a new object per
-    message would cost more than the measuring itself) and sets only the
-    fields most accumulators read; the text hash is read from the export's
-    columns when asked for, and an accumulator that tests every message
-    against a rare column (replies, mentions) reads it by ``seq`` from the
-    log it gets in ``start_file``. ``sender`` is the canonical person,
-    ``role`` theirs, ``seq`` the message's index in the columns of export
-    ``file``.
-    """
-
-    __slots__ = ("t", "sender", "role", "kind", "flags", "in_window", "seq", "file", "_log")
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sender = self.role = self.kind = self.flags = 0
-        self.in_window = False
-        self.seq = self.file = 0
-        self._log: Optional[ChatLog] = None
-
-    def start_file(self, file: int, log: ChatLog) -> None:
-        self.file, self._log = file, log
-
-    @property
-    def text_hash(self) -> int:
-        """The hash of its collapsed text, 0 when shorter than REPEAT_MIN_CHARS."""
-        return self._log.thash[self.seq]        # type: ignore[union-attr]  # start_file sets _log before any message
 
 
 class Scope:
@@ -72,12 +41,19 @@ class MessageAccumulator:
     """Measures some facts in one pass over the messages: ``feed`` each message, then ``finish``.
 
     The loop feeds an accumulator only messages from senders with a role in
-    ``ROLES`` and, with ``IN_WINDOW_ONLY``, only messages in the window.
+    ``ROLES`` (none: it measures each export on its own in ``start_file``)
+    and, with ``IN_WINDOW_ONLY``, only messages in the window.
+
+    A message is fed as plain arguments, not as an object: building or
+    refilling one for every message would cost more than the measuring itself.
+    ``seq`` is its index in the columns of the export last given to
+    ``start_file`` (for the columns few accumulators read, like the text
+    hash), ``sender`` the canonical person and ``role`` theirs.
     """
 
-    ROLES: ClassVar[frozenset[int]] = frozenset({MEMBER, STAFF})
+    ROLES: ClassVar[frozenset] = frozenset({MEMBER, STAFF})
     IN_WINDOW_ONLY: ClassVar[bool] = False
-    FACTS: ClassVar[tuple[str, ...]] = ()  # the dotted names it measures
+    FACTS: ClassVar[tuple] = ()            # the dotted names it measures
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -90,7 +66,7 @@ class MessageAccumulator:
     def start_file(self, log: ChatLog) -> None:
         """Called before the messages of each export."""
 
-    def feed(self, m: ChatMessage) -> None:
+    def feed(self, seq: int, t: float, sender: int, role: int, kind: int, flags: int, in_window: bool) -> None:
         raise NotImplementedError
 
     def end_file(self) -> None:
@@ -99,7 +75,7 @@ class MessageAccumulator:
     def finish(self) -> dict[str, Outcome]:
         raise NotImplementedError
 
-    def counts(self) -> dict[str, object]:
+    def counts(self) -> dict:
         """Numerators and denominators for the provenance."""
         return {}
 
@@ -107,7 +83,7 @@ class MessageAccumulator:
 class EventAccumulator:
     """Measures facts from joins and leaves; fed after the messages."""
 
-    FACTS: ClassVar[tuple[str, ...]] = ()
+    FACTS: ClassVar[tuple] = ()
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -121,5 +97,5 @@ class EventAccumulator:
     def finish(self) -> dict[str, Outcome]:
         raise NotImplementedError
 
-    def counts(self) -> dict[str, object]:
+    def counts(self) -> dict:
         return {}

@@ -3,12 +3,16 @@ group). Every definition follows docs/exports.md; change both together."""
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
+from itertools import compress, count, repeat
+from operator import ne
 
-from ..base import F_AD, F_QUESTION, RED_ENVELOPE
+from ..base import F_AD, F_QUESTION, RED_ENVELOPE, SYSTEM
 from ..measure import (BOT, BURST_SECONDS, MEMBER, REPEAT_MIN_CHARS, STAFF, ChatLog, iso, max_gap_days,
                        median, per_week, rnd, share)
-from ..measure import Fact, Unknown
-from .common import NO_STAFF, ChatMessage, MessageAccumulator, Outcome, Scope
+from .common import NO_STAFF, Fact, MessageAccumulator, Outcome, Unknown
+
+NOT_A_REPLY = -1          # the reply column of a message that replies to none
 
 
 class MessageCounts(MessageAccumulator):
@@ -22,7 +26,7 @@ class MessageCounts(MessageAccumulator):
     FACTS = ("engagement.messages_per_day", "engagement.official_voice_share",
              "ads.operator_ads_per_week", "ads.member_ads_per_week")
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope) -> None:
         super().__init__(scope)
         self.staff_messages = self.member_messages = 0
         self.staff_ads = self.member_ads = 0
@@ -36,14 +40,14 @@ class MessageCounts(MessageAccumulator):
     def start_file(self, log: ChatLog) -> None:
         self._before_file = self.human_messages
 
-    def feed(self, m: ChatMessage) -> None:
-        if m.role == STAFF:
+    def feed(self, seq: int, t: float, sender: int, role: int, kind: int, flags: int, in_window: bool) -> None:
+        if role == STAFF:
             self.staff_messages += 1
-            if m.flags & F_AD:
+            if flags & F_AD:
                 self.staff_ads += 1
         else:
             self.member_messages += 1
-            if m.flags & F_AD:
+            if flags & F_AD:
                 self.member_ads += 1
 
     def end_file(self) -> None:
@@ -67,34 +71,51 @@ class MessageCounts(MessageAccumulator):
             if members else Unknown(f"no member messages {w}"),
         }
 
-    def counts(self) -> dict[str, object]:
+    def counts(self) -> dict:
         return {"human_messages": self.human_messages, "staff_messages": self.staff_messages,
                 "member_messages": self.member_messages, "per_file_human": self.per_file}
 
 
 class ActiveSenders(MessageAccumulator):
-    """Distinct human senders in the last 7 days (the fact) and the last 30 (for retention)."""
+    """Distinct human senders in the last 7 days (the fact) and the last 30 (for retention).
 
+    Fed no messages: who sent in a stretch of time does not depend on the
+    order, so it reads each export's columns in ``start_file``, in C (a slice
+    of the stretch when the export is in time order), rather than being
+    called for every message.
+    """
+
+    ROLES = frozenset()
     FACTS = ("size.active_members_7d",)
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope) -> None:
         super().__init__(scope)
-        self.senders_7d: set[int] = set()
-        self.senders_30d: set[int] = set()
-        self._since_7d, self._since_30d, self._as_of = scope.seven_days_ago, scope.thirty_days_ago, scope.as_of
+        self.senders_7d: set = set()
+        self.senders_30d: set = set()
 
-    def feed(self, m: ChatMessage) -> None:
-        t = m.t
-        if self._since_30d < t <= self._as_of:
-            self.senders_30d.add(m.sender)
-            if t > self._since_7d:               # the last 7 days are within the last 30
-                self.senders_7d.add(m.sender)
+    def start_file(self, log: ChatLog) -> None:
+        s = self.scope
+        role, canon = s.role, s.canon
+        for since, senders in ((s.thirty_days_ago, self.senders_30d), (s.seven_days_ago, self.senders_7d)):
+            keys = senders_between(log, since, s.as_of)
+            senders.update(c for c in map(canon.__getitem__, keys) if role[c] != BOT)
 
     def finish(self) -> dict[str, Outcome]:
         s = self.scope
         n = len(self.senders_7d)
         return {"size.active_members_7d": Fact(
             n, f"{n} distinct human senders, staff included, in ({iso(s.seven_days_ago)}, {iso(s.as_of)}]")}
+
+
+def senders_between(log: ChatLog, after: float, until: float) -> set:
+    """The sender keys (not canonical) of the non-system messages sent in (after, until]."""
+    times, senders, kinds = log.t, log.sender, log.kind
+    if log.in_time_order:
+        lo, hi = bisect_right(times, after), bisect_right(times, until)
+        if not log.system:                                  # most exports: no system row to leave out
+            return set(senders[lo:hi])
+        return set(compress(senders[lo:hi], map(SYSTEM.__ne__, kinds[lo:hi])))
+    return {key for t, key, kind in zip(times, senders, kinds) if after < t <= until and kind != SYSTEM}
 
 
 class ResponseTimes(MessageAccumulator):
@@ -104,7 +125,7 @@ class ResponseTimes(MessageAccumulator):
 
     FACTS = ("engagement.median_response_minutes",)
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope) -> None:
         super().__init__(scope)
         self.minutes: list[float] = []
         self.questions = 0
@@ -114,18 +135,25 @@ class ResponseTimes(MessageAccumulator):
     def start_file(self, log: ChatLog) -> None:
         self._open = []
 
-    def feed(self, m: ChatMessage) -> None:
-        if self._open:
-            still_open = []
-            for asker, asked in self._open:
-                if asker != m.sender:
-                    self.minutes.append((m.t - asked) / 60.0)
-                else:
-                    still_open.append((asker, asked))
-            self._open = still_open
-        if m.flags & F_QUESTION and m.role == MEMBER and m.in_window:
+    def feed(self, seq: int, t: float, sender: int, role: int, kind: int, flags: int, in_window: bool) -> None:
+        waiting = self._open
+        if waiting:
+            if len(waiting) == 1:                 # most often: one question open
+                asker, asked = waiting[0]
+                if asker != sender:
+                    self.minutes.append((t - asked) / 60.0)
+                    waiting = self._open = []
+            else:
+                still_open = []
+                for asker, asked in waiting:
+                    if asker != sender:
+                        self.minutes.append((t - asked) / 60.0)
+                    else:
+                        still_open.append((asker, asked))
+                waiting = self._open = still_open
+        if flags & F_QUESTION and role == MEMBER and in_window:
             self.questions += 1
-            self._open.append((m.sender, m.t))
+            waiting.append((sender, t))
 
     def end_file(self) -> None:
         self.unanswered += len(self._open)
@@ -140,60 +168,64 @@ class ResponseTimes(MessageAccumulator):
             rnd(mid), f"median of {len(self.minutes)} answered member questions {w} (text ends with ? or ？): "
                       f"minutes to the next message from a different human; {self.unanswered} unanswered left out")}
 
-    def counts(self) -> dict[str, object]:
+    def counts(self) -> dict:
         return {"questions": self.questions, "unanswered_questions": self.unanswered,
                 "answered_questions": len(self.minutes)}
 
 
 class MemberToMember(MessageAccumulator):
     """Member messages in the window that reply to or mention another member (of all the
-    member messages in the window, which ``messages`` tallies)."""
+    member messages in the window, which ``messages`` tallies).
 
-    ROLES = frozenset({MEMBER})
-    IN_WINDOW_ONLY = True
+    Fed no messages: only the few that reply or mention can count, so it finds
+    them in each export's reply and mention columns in ``start_file`` rather
+    than test every message the loop would feed it.
+    """
+
+    ROLES = frozenset()
     FACTS = ("engagement.member_to_member_share",)
 
-    def __init__(self, scope: Scope, messages: MessageCounts) -> None:
+    def __init__(self, scope, messages: MessageCounts) -> None:
         super().__init__(scope)
         self.messages = messages
         self.to_members = 0
         self.replies_not_found = 0        # replies to messages the export does not hold
-        self._sender_of: dict[int, int] = {}
-        self._replies: array[int] = array("q")
-        self._mentions: dict[int, tuple[int, ...]] = {}
-        self._role, self._canon = scope.role, scope.canon
 
     def start_file(self, log: ChatLog) -> None:
-        # read straight from the columns: a property of the message costs more than this fact's test
-        self._replies, self._mentions = log.reply, log.mentions
-        # who sent the messages replied to, also before the window and outside the fed messages
-        replied = {r for r in log.reply if r != -1}
-        self._sender_of = {}
-        if replied:
-            ids, senders, canon = log.mid, log.sender, self.scope.canon
-            for i in range(len(ids)):
-                if ids[i] in replied:
-                    self._sender_of[ids[i]] = canon[senders[i]]
-
-    def feed(self, m: ChatMessage) -> None:
-        reply_to = self._replies[m.seq]
-        if reply_to == -1 and m.seq not in self._mentions:        # most messages
+        replies, mentions = log.reply, log.mentions
+        n = len(replies)
+        # the scans run in C: a reply is rare, most exports have none at all
+        replying = list(compress(count(), map(ne, replies, repeat(NOT_A_REPLY)))) \
+            if replies.count(NOT_A_REPLY) != n else []
+        if not replying and not mentions:
             return
-        if reply_to != -1:
-            target = self._sender_of.get(reply_to)
-            if target is None:
-                self.replies_not_found += 1
-            elif target != m.sender and self._role[target] == MEMBER:
-                self.to_members += 1
-                return
-        mentions = self._mentions.get(m.seq)
-        if mentions:
-            sender, role, canon = m.sender, self._role, self._canon
-            for k in mentions:
+        # who sent the messages replied to (by raw key), also before the window
+        replied = {replies[i] for i in replying}
+        sender_of = {mid: key for mid, key in zip(log.mid, log.sender) if mid in replied} if replied else {}
+        s = self.scope
+        start, end, role, canon = s.start, s.end, s.role, s.canon
+        times, senders, kinds = log.t, log.sender, log.kind
+        for seq in set(replying).union(mentions):
+            if kinds[seq] == SYSTEM or not start < times[seq] <= end:
+                continue
+            sender = canon[senders[seq]]
+            if role[sender] != MEMBER:
+                continue
+            reply_to = replies[seq]
+            if reply_to != NOT_A_REPLY:
+                target = sender_of.get(reply_to)
+                if target is None:
+                    self.replies_not_found += 1
+                else:
+                    target = canon[target]
+                    if target != sender and role[target] == MEMBER:
+                        self.to_members += 1
+                        continue
+            for k in mentions.get(seq, ()):
                 c = canon[k]
                 if c != sender and role[c] == MEMBER:
                     self.to_members += 1
-                    return
+                    break
 
     def finish(self) -> dict[str, Outcome]:
         w, n = self.scope.in_window_text, self.messages.member_messages
@@ -214,7 +246,7 @@ class RedEnvelopes(MessageAccumulator):
     ROLES = frozenset({MEMBER, STAFF, BOT})
     FACTS = ("engagement.red_envelopes_per_week", "engagement.red_envelope_burst_share")
 
-    def __init__(self, scope: Scope, messages: MessageCounts) -> None:
+    def __init__(self, scope, messages: MessageCounts) -> None:
         super().__init__(scope)
         self.messages = messages
         self.red_envelopes = 0
@@ -229,13 +261,12 @@ class RedEnvelopes(MessageAccumulator):
     def start_file(self, log: ChatLog) -> None:
         self._last = float("-inf")
 
-    def feed(self, m: ChatMessage) -> None:
-        t = m.t
-        if t - self._last <= BURST_SECONDS and m.role == MEMBER and m.in_window:
+    def feed(self, seq: int, t: float, sender: int, role: int, kind: int, flags: int, in_window: bool) -> None:
+        if t - self._last <= BURST_SECONDS and role == MEMBER and in_window:
             self.in_burst += 1                       # _last: the last red envelope before this message
-        if m.kind == RED_ENVELOPE:
+        if kind == RED_ENVELOPE:
             self._last = t
-            if m.in_window:
+            if in_window:
                 self.red_envelopes += 1
 
     def finish(self) -> dict[str, Outcome]:
@@ -252,7 +283,7 @@ class RedEnvelopes(MessageAccumulator):
             if n else Unknown(f"no member messages {w}"),
         }
 
-    def counts(self) -> dict[str, object]:
+    def counts(self) -> dict:
         return {"red_envelopes": self.red_envelopes}
 
 
@@ -263,12 +294,12 @@ class StaffGaps(MessageAccumulator):
     IN_WINDOW_ONLY = True
     FACTS = ("activities.max_gap_days",)
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope) -> None:
         super().__init__(scope)
         self.times: list[float] = []
 
-    def feed(self, m: ChatMessage) -> None:
-        self.times.append(m.t)
+    def feed(self, seq: int, t: float, sender: int, role: int, kind: int, flags: int, in_window: bool) -> None:
+        self.times.append(t)
 
     def finish(self) -> dict[str, Outcome]:
         s = self.scope
@@ -287,20 +318,27 @@ class RepeatedStaffTexts(MessageAccumulator):
     ROLES = frozenset({STAFF})
     FACTS = ("content.repeated_share",)
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope) -> None:
         super().__init__(scope)
-        self.texts: list[tuple[float, int, int, int, bool]] = []       # (time, file, seq, text hash, in the window)
+        self.texts: list[tuple] = []       # (time, file, seq, text hash, in the window)
+        self._file = -1                    # the index of the export being fed
+        self._hashes = array("q")
 
-    def feed(self, m: ChatMessage) -> None:
+    def start_file(self, log: ChatLog) -> None:
+        self._file += 1
+        self._hashes = log.thash
+
+    def feed(self, seq: int, t: float, sender: int, role: int, kind: int, flags: int, in_window: bool) -> None:
+        text_hash = self._hashes[seq]
         # texts too short were hashed as 0
-        if m.text_hash and m.t <= self.scope.end:
-            self.texts.append((m.t, m.file, m.seq, m.text_hash, m.in_window))
+        if text_hash and t <= self.scope.end:
+            self.texts.append((t, self._file, seq, text_hash, in_window))
 
     def finish(self) -> dict[str, Outcome]:
         if not self.scope.staff_known:
             return {"content.repeated_share": Unknown(NO_STAFF)}
         w = self.scope.in_window_text
-        seen: set[int] = set()
+        seen: set = set()
         in_window = repeated = 0
         for _t, _file, _seq, text_hash, inw in sorted(self.texts):
             if inw:
