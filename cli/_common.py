@@ -23,6 +23,8 @@ import click
 
 from shequn.errors import InternalError, ShequnError
 
+from shequn.rules.names import SEVERITIES as SEVERITIES      # re-exported for the commands
+
 if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
     from shequn.diagnose.engine import Engine
     from shequn.report.model import Report
@@ -30,7 +32,6 @@ if TYPE_CHECKING:                           # imported when first used: `shequn 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-SEVERITIES = ("critical", "warning", "info")
 FAIL_ON = SEVERITIES + ("never",)
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70          # EX_SOFTWARE of sysexits.h

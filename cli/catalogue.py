@@ -1,6 +1,7 @@
 """`shequn rules list` and `shequn rules show`: the rule catalogue."""
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from shequn.cli._common import SEVERITIES, BadInput, handle_errors, make_engine
+from shequn.rules.names import DIMENSIONS
 
 if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
     from shequn.rules.ruleset import Rule
@@ -20,7 +22,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 @click.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--kind", type=click.Choice(["minefield", "practice", "stage"]))
-@click.option("--dimension")
+@click.option("--dimension", type=click.Choice(DIMENSIONS), help="Only rules scoring this area.")
 @click.option("--stage", type=click.IntRange(1, 5))
 @click.option("--doc", help="Only rules citing this document key.")
 @click.option("--severity", type=click.Choice(SEVERITIES))
@@ -30,6 +32,12 @@ def rules_list(fmt: str, kind: str | None, dimension: str | None, stage: int | N
                severity: str | None, rulesets: tuple[str, ...]) -> None:
     """List rules, filtered by kind, dimension, stage, document or severity."""
     engine = make_engine(rulesets)
+    if doc is not None:
+        documents = sorted({s.doc for r in engine.rules for s in r.sources})
+        if doc not in documents:
+            near = difflib.get_close_matches(doc, documents, n=1)
+            raise BadInput(f"--doc '{doc}' is no document a rule cites" + (f" (did you mean '{near[0]}'?)" if near else "")
+                           + f": {', '.join(documents)}")
     chosen = [r for r in engine.rules
               if (kind is None or r.kind == kind) and (dimension is None or r.dimension == dimension)
               and (stage is None or r.stage == stage) and (severity is None or r.severity == severity)

@@ -46,7 +46,10 @@ FORMATS = ("text", "json", "jsonl", "markdown", "html")
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
           exports: Sequence[str], explain: bool) -> None:
-    """Diagnose communities described by facts files (YAML or JSON).
+    """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
+
+    Every good file is reported; each bad one is named on stderr, and the exit
+    status is then 2.
 
     \b
     shequn check acme.yaml --format html -o acme.html
@@ -55,17 +58,24 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     shequn check acme.yaml --baseline acme-2024-05.json --fail-on-new
     shequn check acme.yaml --export group1.csv --export group2.csv
     shequn check result.json                                  # a chat export alone
+    shequn check a.yaml b.yaml tg_export.json                 # three communities
+    cat acme.json | shequn check -                            # facts from standard input
     """
     if fail_on_new and not baseline:
         raise BadInput("--fail-on-new needs --baseline OLD.json")
     baselines = _load_baseline(baseline) if baseline else None
     engine = make_engine(rulesets, select, ignore)
-    paths, exports = split_exports(expand_facts_paths(files), list(exports))
+    # an export given with --export belongs to the facts files; one given among them is a community of its own
+    paths, loose = split_exports(expand_facts_paths(files), [])
     if exports:
-        evaluated, problems = evaluate_with_exports(engine, paths, exports)
-        paths = paths or exports[:1]
+        evaluated, problems = evaluate_with_exports(engine, paths, list(exports))
     else:
         evaluated, problems = evaluate_paths(engine, paths)
+    for export in loose:
+        more, trouble = evaluate_with_exports(engine, [], [export])
+        evaluated += more
+        problems += trouble
+    paths = paths + loose or list(exports[:1])
     explained = explain_all(engine, evaluated) if explain else None
     reports = [(p, r) for p, r, _ in evaluated]
     if baselines is not None:
@@ -101,6 +111,9 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
 
     facts_paths: list[str] = []
     for path in paths:
+        if path == STDIN:
+            facts_paths.append(path)
+            continue
         try:
             detect_format(path)
         except (ExportError, OSError):
@@ -147,14 +160,12 @@ def evaluate_paths(engine: Engine, paths: list[str]) -> tuple[list[Evaluated], l
 
     Shows a progress bar on stderr when several files are evaluated and stderr is a terminal.
     """
-    from shequn.facts.loader import load_facts
-
     reports: list[Evaluated] = []
     problems: list[str] = []
 
     def one(path: str) -> None:
         try:
-            facts = load_facts(path)
+            facts = read_facts(path)
             reports.append((path, engine.evaluate(facts), facts))
         except FactsError as exc:
             problems.extend(exc.messages())
@@ -173,6 +184,26 @@ def evaluate_paths(engine: Engine, paths: list[str]) -> tuple[list[Evaluated], l
         for path in paths:
             one(path)
     return reports, problems
+
+
+STDIN = "-"
+STDIN_LIMIT = 5_000_000         # as for a facts file
+
+
+def read_facts(path: str) -> Facts:
+    """A facts file, or with `-` one facts document (YAML or JSON) from standard input."""
+    from shequn.facts.loader import FactsError, Problem, load_facts, parse_facts
+
+    if path != STDIN:
+        return load_facts(path)
+    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
+    if len(data) > STDIN_LIMIT:
+        raise FactsError([Problem("<stdin>", "", f"more than {STDIN_LIMIT:,} bytes")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FactsError([Problem("<stdin>", "", f"not UTF-8 text (byte {exc.start})")]) from None
+    return parse_facts(text, "<stdin>")
 
 
 def _load_baseline(path: str) -> list[Report]:
@@ -206,10 +237,12 @@ def expand_facts_paths(files: Iterable[str]) -> list[str]:
     out: list[str] = []
     for f in files:
         p = Path(f)
-        if p.is_dir():
-            found = sorted(str(q) for q in p.iterdir() if q.suffix in (".yaml", ".yml", ".json") and q.is_file())
+        if f == STDIN:
+            out.append(f)
+        elif p.is_dir():
+            found = sorted(str(q) for q in p.iterdir() if q.suffix in (".yaml", ".yml", ".json", ".csv") and q.is_file())
             if not found:
-                raise BadInput(f"{f}: no facts files (*.yaml, *.yml, *.json) in this folder")
+                raise BadInput(f"{f}: no facts files or chat exports (*.yaml, *.yml, *.json, *.csv) in this folder")
             out.extend(found)
         else:
             out.append(f)

@@ -10,11 +10,12 @@ engine serves many threads and any number of evaluations without growing.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Literal, overload, Sequence, TYPE_CHECKING
 
-from shequn.facts.loader import validate_facts
+from shequn.facts.loader import FactsError, validate_facts
 from shequn.facts.model import Facts
 from shequn.rulesets import builtin_paths
 
@@ -24,7 +25,8 @@ from shequn.durable.matcher import Matcher
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
-from shequn.rules.ruleset import DIMENSIONS, Rule, Ruleset, load_rulesets
+from shequn.rules.names import DIMENSIONS
+from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
 from shequn.rules.selection import select_rules
 from shequn.rules.verdict import Verdict
 from shequn.diagnose import findings as findings_, plan as plan_, questions, stages
@@ -93,10 +95,32 @@ class Engine:
         fired = self._matcher.run(self._reader.facts_json(flat), self._reader.chain)
         return self._report(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
 
-    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]]) -> Iterator[Report]:
-        """Evaluate communities one after another, yielding each report."""
+    @overload
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
+                      on_error: Literal["raise", "skip"] = "raise") -> Iterator[Report]: ...
+    @overload
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
+                      on_error: Literal["yield"]) -> Iterator[Report | FactsError]: ...
+
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
+                      on_error: str = "raise") -> Iterator[Report | FactsError]:
+        """Evaluate communities one after another, yielding each report.
+
+        A bad item (a dict that does not validate) raises FactsError by default
+        (`on_error="raise"`), is left out with `on_error="skip"`, or is yielded
+        in its place as its FactsError with `on_error="yield"`: a batch need
+        never lose the good items because of a bad one.
+        """
+        if on_error not in ("raise", "skip", "yield"):
+            raise ValueError(f"on_error must be 'raise', 'skip' or 'yield', not {on_error!r}")
         for item in items:
-            yield self.evaluate(item)
+            try:
+                yield self.evaluate(item)
+            except FactsError as exc:
+                if on_error == "raise":
+                    raise
+                if on_error == "yield":
+                    yield exc
 
     def evaluate_with_exports(self, facts: Written, exports: Sequence[str | os.PathLike[str]] | Measured, *,
                               today: _dt.date | None = None, **options: Any) -> Report:
@@ -136,7 +160,16 @@ class Engine:
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
             passed=[info.rule.id for info in passed],
             questions=questions.questions(unevaluated, self._info_by_id, run, confirm),
-            problems=[w["problem"] for w in waivers.values() if "problem" in w])
+            problems=[w["problem"] for w in waivers.values() if "problem" in w] + self._unknown_waivers(waivers))
+
+    def _unknown_waivers(self, waivers: dict[str, dict[str, Any]]) -> list[str]:
+        """A waiver for a rule that does not exist waives nothing: say so (a typo, or a rule since removed)."""
+        out = []
+        for rule_id in waivers:
+            if rule_id not in self._info_by_id:
+                near = difflib.get_close_matches(rule_id, list(self._info_by_id), n=1)
+                out.append(f"waivers: rule '{rule_id}' does not exist" + (f" (did you mean '{near[0]}'?)" if near else ""))
+        return out
 
 
 def _by_verdict(infos: list[RuleInfo], verdicts: list[Verdict]) -> dict[Verdict, list[RuleInfo]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional, get_args
+from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -25,14 +25,9 @@ from shequn.lang.rewrite import divisors
 from shequn.lang.parser import parse
 from shequn.lang.types import check, suggestion
 
-Kind = Literal["minefield", "practice", "stage"]
-Severity = Literal["critical", "warning", "info"]
-Dimension = Literal["positioning", "traffic", "governance", "leadership", "content", "engagement",
-                    "activities", "retention", "conversion", "scale"]
-DIMENSIONS: tuple[str, ...] = get_args(Dimension)
-SEVERITIES: tuple[str, ...] = get_args(Severity)
-SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}     # most severe first: sort key
-KINDS: tuple[str, ...] = get_args(Kind)
+# re-exported: the kinds, severities and dimensions live in rules/names.py
+from shequn.rules.names import DIMENSIONS as DIMENSIONS, KINDS as KINDS, SEVERITIES as SEVERITIES
+from shequn.rules.names import SEVERITY_ORDER as SEVERITY_ORDER, Dimension, Kind, Severity
 
 # Values a message may name besides facts: filled in by the report, never read by conditions.
 MESSAGE_VALUES = {"stage.violated_essential": "the title of the violated essential that bounds the stage"}
