@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from datetime import datetime, timezone
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 from .base import JOIN, LEAVE, SYSTEM, DayStat, Message, People
 
@@ -81,10 +81,10 @@ def wecom_leaves(days: Sequence[DayStat]) -> Optional[int]:
     if len(days) < 2:
         return None
     first, last = days[0], days[-1]
-    if first.member_total is None or last.member_total is None \
-            or any(d.new_member_cnt is None for d in days[1:]):
+    news = [d.new_member_cnt for d in days[1:] if d.new_member_cnt is not None]
+    if first.member_total is None or last.member_total is None or len(news) < len(days) - 1:
         return None
-    new = sum(d.new_member_cnt for d in days[1:])
+    new = sum(news)
     return max(0, new - (last.member_total - first.member_total))
 
 
@@ -94,7 +94,7 @@ def iso(t: float) -> str:
     return d.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
-def parse_as_of(value) -> float:
+def parse_as_of(value: object) -> float:
     """``--as-of``: ISO-8601; without an offset it is UTC. Also a datetime or Unix seconds."""
     if isinstance(value, (int, float)):
         return float(value)
@@ -124,7 +124,8 @@ def staff_entries(staff: Iterable[str] = (), staff_file_text: Optional[str] = No
             if not line or line.startswith("#"):
                 continue
             out.extend(p.strip() for p in line.split(","))
-    seen, res = set(), []
+    seen: set[str] = set()
+    res: list[str] = []
     for e in out:
         if e and e not in seen:
             seen.add(e)
@@ -185,11 +186,11 @@ def classify(people: People, entries: Sequence[str]) -> tuple[bytearray, list[in
 class ChatLog:
     """The compact records of one chat export, in columns (about 45 bytes a message)."""
 
-    def __init__(self, label: str, fmt: str, platform: str):
+    def __init__(self, label: str, fmt: str, platform: str) -> None:
         self.label, self.format, self.platform = label, fmt, platform
         self.group_name: Optional[str] = None
         self.sha256: Optional[str] = None
-        self.supports: set = set()
+        self.supports: set[str] = set()
         self.t = array("d")
         self.sender = array("q")
         self.kind = array("b")
@@ -197,7 +198,7 @@ class ChatLog:
         self.mid = array("q")
         self.reply = array("q")
         self.thash = array("q")
-        self.mentions: dict[int, tuple] = {}
+        self.mentions: dict[int, tuple[int, ...]] = {}
         self.joins: list[tuple[float, int, Optional[int]]] = []    # (t, joiner, inviter)
         self.leaves: list[tuple[float, int]] = []
         self.system = 0
@@ -235,7 +236,7 @@ class ChatLog:
         """Whether the messages were added in time order (equal times allowed)."""
         return self._sorted
 
-    def order(self):
+    def order(self) -> Union[range, list[int]]:
         """Indices in time order (export order among equal times)."""
         if self._sorted:
             return range(len(self.t))
@@ -287,7 +288,7 @@ class Result:
         self.counts: dict[str, object] = {}
         self.notes: list[str] = []
 
-    def set(self, name: str, value, how: str) -> None:
+    def set(self, name: str, value: object, how: str) -> None:
         if value is None:
             return
         self.facts[name] = value
@@ -298,7 +299,7 @@ class Result:
         if name not in self.facts:
             self.unknown[name] = why
 
-    def record(self, outcomes: dict) -> None:
+    def record(self, outcomes: Mapping[str, Union[Fact, Unknown]]) -> None:
         """Set the facts and unset the unknowns an accumulator's ``finish`` gives (see ``measures``)."""
         for name, outcome in outcomes.items():
             if isinstance(outcome, Unknown):

@@ -5,7 +5,7 @@ from typing import Iterator, Sequence
 
 from ..base import SYSTEM, People
 from ..measure import BOT, MEMBER, STAFF, ChatLog, Result, iso
-from .common import EventAccumulator, MessageAccumulator, Scope
+from .common import EventAccumulator, Feed, MessageAccumulator, Scope
 from .joins import Leaves, Referrals, Retention
 from .messages import (ActiveSenders, MemberToMember, MessageCounts, RedEnvelopes, RepeatedStaffTexts,
                        ResponseTimes, StaffGaps)
@@ -30,8 +30,9 @@ def measure_chats(logs: Sequence[ChatLog], people: People, role: bytearray, as_o
     feed_events(scope, by_events)
 
     res = Result()
-    counts: dict = {}
-    for acc in (*by_messages, *by_events):
+    counts: dict[str, object] = {}
+    every: list[MessageAccumulator | EventAccumulator] = [*by_messages, *by_events]
+    for acc in every:
         counts.update(acc.counts())
     res.counts.update({name: counts[name] for name in COUNT_ORDER})
     for acc in by_events:
@@ -50,12 +51,15 @@ def measure_chats(logs: Sequence[ChatLog], people: People, role: bytearray, as_o
     return res
 
 
-def routes(accumulators: Sequence[MessageAccumulator], log: ChatLog) -> tuple[list[list], list[list]]:
+Feeds = list[list[Feed]]      # by the sender's role
+
+
+def routes(accumulators: Sequence[MessageAccumulator], log: ChatLog) -> tuple[Feeds, Feeds]:
     """The feed methods a message of this export goes to, by its sender's role: one table
     for messages in the window and one for those outside."""
     size = max(MEMBER, STAFF, BOT) + 1
-    inside: list[list] = [[] for _ in range(size)]
-    outside: list[list] = [[] for _ in range(size)]
+    inside: Feeds = [[] for _ in range(size)]
+    outside: Feeds = [[] for _ in range(size)]
     for acc in accumulators:
         if not acc.takes(log):
             continue

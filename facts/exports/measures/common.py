@@ -3,12 +3,14 @@ measures in, and the outcome it gives for each fact (a value with how it was
 computed, or why it is unknown)."""
 from __future__ import annotations
 
-from typing import ClassVar, Optional, Sequence, Union
+from typing import Callable, ClassVar, Optional, Sequence, Union
 
 from ..base import People
 from ..measure import DAY, MEMBER, STAFF, ChatLog, Fact, Unknown, iso, window
 
 Outcome = Union[Fact, Unknown]
+# a bound ``MessageAccumulator.feed``: (seq, t, sender, role, kind, flags, in_window)
+Feed = Callable[[int, float, int, int, int, int, bool], None]
 
 
 class Scope:
@@ -51,9 +53,9 @@ class MessageAccumulator:
     hash), ``sender`` the canonical person and ``role`` theirs.
     """
 
-    ROLES: ClassVar[frozenset] = frozenset({MEMBER, STAFF})
+    ROLES: ClassVar[frozenset[int]] = frozenset({MEMBER, STAFF})
     IN_WINDOW_ONLY: ClassVar[bool] = False
-    FACTS: ClassVar[tuple] = ()            # the dotted names it measures
+    FACTS: ClassVar[tuple[str, ...]] = ()  # the dotted names it measures
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -75,7 +77,7 @@ class MessageAccumulator:
     def finish(self) -> dict[str, Outcome]:
         raise NotImplementedError
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         """Numerators and denominators for the provenance."""
         return {}
 
@@ -83,7 +85,7 @@ class MessageAccumulator:
 class EventAccumulator:
     """Measures facts from joins and leaves; fed after the messages."""
 
-    FACTS: ClassVar[tuple] = ()
+    FACTS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -97,5 +99,5 @@ class EventAccumulator:
     def finish(self) -> dict[str, Outcome]:
         raise NotImplementedError
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..measure import MEMBER, iso, share
-from .common import EventAccumulator, Fact, Outcome, Scope, Unknown
+from ..measure import MEMBER, Fact, Unknown, iso, share
+from .common import EventAccumulator, Outcome, Scope
 from .messages import ActiveSenders
 
 NO_JOINS = Unknown("the exports do not record joins")
@@ -41,7 +41,7 @@ class Referrals(EventAccumulator):
                            f"not self-invitations) / {self.joins} joins {s.in_window_text}")
         return {"traffic.referral_share": outcome}
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"joins_in_window": self.joins}
 
 
@@ -54,7 +54,7 @@ class Retention(EventAccumulator):
     def __init__(self, scope: Scope, active: ActiveSenders) -> None:
         super().__init__(scope)
         self.active = active
-        self.cohort: set = set()
+        self.cohort: set[int] = set()
 
     def feed_join(self, t: float, joiner: int, inviter: Optional[int]) -> None:
         if self.scope.sixty_days_ago < t <= self.scope.thirty_days_ago:
@@ -81,7 +81,7 @@ class Leaves(EventAccumulator):
 
     def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
-        self.leavers: set = set()
+        self.leavers: set[int] = set()
 
     def feed_leave(self, t: float, person: int) -> None:
         if self.scope.thirty_days_ago < t <= self.scope.as_of:
@@ -96,5 +96,5 @@ class Leaves(EventAccumulator):
         return {"retention.leaves_per_month": Fact(
             n, f"{n} distinct people listed in remove_members in ({iso(s.thirty_days_ago)}, {iso(s.as_of)}]")}
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"leaves_last_30_days": len(self.leavers)}

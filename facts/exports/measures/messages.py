@@ -8,9 +8,9 @@ from itertools import compress, count, repeat
 from operator import ne
 
 from ..base import F_AD, F_QUESTION, RED_ENVELOPE, SYSTEM
-from ..measure import (BOT, BURST_SECONDS, MEMBER, REPEAT_MIN_CHARS, STAFF, ChatLog, iso, max_gap_days,
-                       median, per_week, rnd, share)
-from .common import NO_STAFF, Fact, MessageAccumulator, Outcome, Unknown
+from ..measure import (BOT, BURST_SECONDS, MEMBER, REPEAT_MIN_CHARS, STAFF, ChatLog, Fact, Unknown, iso,
+                       max_gap_days, median, per_week, rnd, share)
+from .common import NO_STAFF, MessageAccumulator, Outcome, Scope
 
 NOT_A_REPLY = -1          # the reply column of a message that replies to none
 
@@ -26,7 +26,7 @@ class MessageCounts(MessageAccumulator):
     FACTS = ("engagement.messages_per_day", "engagement.official_voice_share",
              "ads.operator_ads_per_week", "ads.member_ads_per_week")
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
         self.staff_messages = self.member_messages = 0
         self.staff_ads = self.member_ads = 0
@@ -71,7 +71,7 @@ class MessageCounts(MessageAccumulator):
             if members else Unknown(f"no member messages {w}"),
         }
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"human_messages": self.human_messages, "staff_messages": self.staff_messages,
                 "member_messages": self.member_messages, "per_file_human": self.per_file}
 
@@ -88,10 +88,10 @@ class ActiveSenders(MessageAccumulator):
     ROLES = frozenset()
     FACTS = ("size.active_members_7d",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
-        self.senders_7d: set = set()
-        self.senders_30d: set = set()
+        self.senders_7d: set[int] = set()
+        self.senders_30d: set[int] = set()
 
     def start_file(self, log: ChatLog) -> None:
         s = self.scope
@@ -107,7 +107,7 @@ class ActiveSenders(MessageAccumulator):
             n, f"{n} distinct human senders, staff included, in ({iso(s.seven_days_ago)}, {iso(s.as_of)}]")}
 
 
-def senders_between(log: ChatLog, after: float, until: float) -> set:
+def senders_between(log: ChatLog, after: float, until: float) -> set[int]:
     """The sender keys (not canonical) of the non-system messages sent in (after, until]."""
     times, senders, kinds = log.t, log.sender, log.kind
     if log.in_time_order:
@@ -125,7 +125,7 @@ class ResponseTimes(MessageAccumulator):
 
     FACTS = ("engagement.median_response_minutes",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
         self.minutes: list[float] = []
         self.questions = 0
@@ -168,7 +168,7 @@ class ResponseTimes(MessageAccumulator):
             rnd(mid), f"median of {len(self.minutes)} answered member questions {w} (text ends with ? or ？): "
                       f"minutes to the next message from a different human; {self.unanswered} unanswered left out")}
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"questions": self.questions, "unanswered_questions": self.unanswered,
                 "answered_questions": len(self.minutes)}
 
@@ -185,7 +185,7 @@ class MemberToMember(MessageAccumulator):
     ROLES = frozenset()
     FACTS = ("engagement.member_to_member_share",)
 
-    def __init__(self, scope, messages: MessageCounts) -> None:
+    def __init__(self, scope: Scope, messages: MessageCounts) -> None:
         super().__init__(scope)
         self.messages = messages
         self.to_members = 0
@@ -246,7 +246,7 @@ class RedEnvelopes(MessageAccumulator):
     ROLES = frozenset({MEMBER, STAFF, BOT})
     FACTS = ("engagement.red_envelopes_per_week", "engagement.red_envelope_burst_share")
 
-    def __init__(self, scope, messages: MessageCounts) -> None:
+    def __init__(self, scope: Scope, messages: MessageCounts) -> None:
         super().__init__(scope)
         self.messages = messages
         self.red_envelopes = 0
@@ -283,7 +283,7 @@ class RedEnvelopes(MessageAccumulator):
             if n else Unknown(f"no member messages {w}"),
         }
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"red_envelopes": self.red_envelopes}
 
 
@@ -294,7 +294,7 @@ class StaffGaps(MessageAccumulator):
     IN_WINDOW_ONLY = True
     FACTS = ("activities.max_gap_days",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
         self.times: list[float] = []
 
@@ -318,9 +318,9 @@ class RepeatedStaffTexts(MessageAccumulator):
     ROLES = frozenset({STAFF})
     FACTS = ("content.repeated_share",)
 
-    def __init__(self, scope) -> None:
+    def __init__(self, scope: Scope) -> None:
         super().__init__(scope)
-        self.texts: list[tuple] = []       # (time, file, seq, text hash, in the window)
+        self.texts: list[tuple[float, int, int, int, bool]] = []    # (time, file, seq, text hash, in the window)
         self._file = -1                    # the index of the export being fed
         self._hashes = array("q")
 
@@ -338,7 +338,7 @@ class RepeatedStaffTexts(MessageAccumulator):
         if not self.scope.staff_known:
             return {"content.repeated_share": Unknown(NO_STAFF)}
         w = self.scope.in_window_text
-        seen: set = set()
+        seen: set[int] = set()
         in_window = repeated = 0
         for _t, _file, _seq, text_hash, inw in sorted(self.texts):
             if inw:

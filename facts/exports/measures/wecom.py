@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..base import DayStat
-from ..measure import CHAT_FACTS, DAY, Result, iso, rnd, wecom_leaves, window
-from .common import Fact, Outcome, Unknown
+from ..measure import CHAT_FACTS, DAY, Fact, Result, Unknown, iso, rnd, wecom_leaves, window
+from .common import Outcome
 
 
 class DailyTotals:
@@ -44,7 +44,7 @@ class DailyTotals:
                 rnd(sum(msgs) / len(msgs)), f"mean msg_total of the {len(msgs)} days whose stat_time is in {w}")
         return out
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, object]:
         return {"days_in_window": len(self.days)}
 
 
