@@ -31,14 +31,14 @@ KINDS = {
 }
 KINDS_ZH = {
     "text": "文字",
-    "bool": "是/否（yes/no）",
+    "bool": "是/否，填 yes 或 no",
     "count": "≥0 的整数",
     "number": "≥0 的数",
-    "amount": "金额（元），≥0",
-    "share": "比例，0–1",
-    "stage": "阶段，1–5",
+    "amount": "≥0 的金额，单位元",
+    "share": "0–1 之间的比例",
+    "stage": "1–5 的阶段",
     "enum": "取值之一",
-    "enumlist": "从下列取值中选若干",
+    "enumlist": "可多选",
 }
 NUMERIC_KINDS = frozenset({"count", "number", "amount", "share", "stage"})
 
