@@ -185,8 +185,10 @@ def rules_test(paths: tuple[str, ...], coverage: bool, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the questions (the fact names stay as the facts file spells them).")
 @handle_errors
-def facts_questions(facts_file: str | None, fmt: str, limit: int | None, rulesets: tuple[str, ...]) -> None:
+def facts_questions(facts_file: str | None, fmt: str, limit: int | None, rulesets: tuple[str, ...], lang: str) -> None:
     """The facts still to collect, with a plain question each: first those that place the stage, then those
     that decide which rules apply, then by how many rules each would let us judge.
 
@@ -194,21 +196,29 @@ def facts_questions(facts_file: str | None, fmt: str, limit: int | None, ruleset
     """
     _existing(rulesets)
     engine = make_engine(rulesets)
-    questions = questions_for(engine, facts_file)
+    questions = questions_for(engine, facts_file, lang)
     if limit:
         questions = questions[:limit]
     if fmt == "json":
         _echo_json(questions)
         return
     if not questions:
-        click.echo("nothing to collect: every rule can be evaluated")
+        click.echo("每条规则都能评估，没有需要收集的事实" if lang == "zh" else "nothing to collect: every rule can be evaluated")
         return
     width = len(str(len(questions)))
     for i, q in enumerate(questions, 1):
-        rules_word = "rule" if q["unlocks"] == 1 else "rules"
         click.echo(f"{i:>{width}}. {q['question']}")
-        decides = {"stage": " · places the stage", "applicability": " · decides which advice applies"}.get(q["decides"], "")
-        click.echo(f"{'':>{width}}  {q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}{decides}")
+        click.echo(f"{'':>{width}}  {_question_detail(q, lang)}")
+
+
+def _question_detail(q: dict[str, Any], lang: str) -> str:
+    """The line under a question: the fact as the facts file spells it, its unit, what answering it unlocks."""
+    if lang == "zh":
+        decides = {"stage": " · 用于确定所处阶段", "applicability": " · 用于判断哪些建议适用"}.get(q["decides"], "")
+        return f"{q['fact']} · {q['unit']} · 可评估 {q['unlocks']} 条规则{decides}"
+    rules_word = "rule" if q["unlocks"] == 1 else "rules"
+    decides = {"stage": " · places the stage", "applicability": " · decides which advice applies"}.get(q["decides"], "")
+    return f"{q['fact']} ({q['unit']}) · unlocks {q['unlocks']} {rules_word}{decides}"
 
 @click.command("init")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
@@ -238,9 +248,10 @@ def facts_schema() -> None:
     _echo_json(Facts.model_json_schema())
 
 
-def questions_for(engine: Engine, facts_file: str | None = None) -> list[dict[str, Any]]:
+def questions_for(engine: Engine, facts_file: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
     """Missing facts as the report ranks them (what places the stage, then what decides which rules
-    apply, then by the rules they let be judged): [{fact, question, unit, unlocks, decides}].
+    apply, then by the rules they let be judged): [{fact, question, unit, unlocks, decides}], the
+    question and unit in `lang`.
 
     Without a facts file every (non-derived) fact is listed, those no rule reads last.
     """
@@ -260,6 +271,7 @@ def questions_for(engine: Engine, facts_file: str | None = None) -> list[dict[st
         fact = BY_NAME.get(name)
         if fact is None:
             continue
-        out.append({"fact": name, "question": fact.question or f"What is {name}?", "unit": fact.unit,
+        fallback = f"{fact.label_zh or name}是多少？" if lang == "zh" else f"What is {name}?"
+        out.append({"fact": name, "question": fact.ask(lang) or fallback, "unit": fact.unit_in(lang),
                     "unlocks": unlocks, "decides": decides})
     return out

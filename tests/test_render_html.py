@@ -142,7 +142,7 @@ def test_chinese_when_too_little_is_known(rengine):
     text = Page(render(report, lang="zh", generated="2024-06-01")).all_text
     assert "事实不足，暂不评分——适用的 7 条规则中已判断 2 条" in text
     assert "第 1–3 阶段（待确认：还需确认 2 项事实），至少已到建群阶段" in text
-    assert "待确认：Do operators greet members every day?" in text and "第 2 阶段的必备项" in text
+    assert "待确认：运营方每天早晚有没有在群里打招呼？" in text and "第 2 阶段的必备项" in text
     assert "同一原因还涉及：" in text and "有 2 条规则不适用于这个社群" in text
     assert "用于确定所处阶段" in text and "用于判断哪些建议适用" in text and "用于评估更多规则" in text
     for english in ("This week", "Health", "Stage", "Confirm", "not enough facts", "also:", "do not apply",

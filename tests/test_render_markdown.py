@@ -153,7 +153,7 @@ def test_chinese_has_no_english_heading_or_label(rengine):
     text = render(report, lang="zh", generated="2024-06-01")
     assert "事实不足，暂不评分——适用的 7 条规则中已判断 2 条" in text
     assert "## 第 1–3 阶段（待确认：还需确认 2 项事实），至少已到建群阶段" in _headings(text)
-    assert "- ❔ 待确认：Do operators greet members every day? — `RPT009` · 第 2 阶段的必备项" in text
+    assert "- ❔ 待确认：运营方每天早晚有没有在群里打招呼？ — `RPT009` · 第 2 阶段的必备项" in text
     assert "*同一原因还涉及：* `SM171`" in text and "有 2 条规则不适用于这个社群" in text
     assert "**用于确定所处阶段**" in text and "**用于判断哪些建议适用**" in text and "**用于评估更多规则**" in text
     for line in text.splitlines():

@@ -83,7 +83,7 @@ def test_chinese_has_no_english_heading(rengine):
     text = _text(_zh(uncertain(rengine.evaluate(facts())), rengine), "zh")
     assert "事实不足，暂不评分——适用的 7 条规则中已判断 2 条" in text
     assert "第 1–3 阶段（待确认：还需确认 2 项事实），至少已到建群阶段" in text
-    assert "? 待确认： Do operators greet members every day?" in text
+    assert "? 待确认： 运营方每天早晚有没有在群里打招呼？" in text
     for english in ("This week", "Health", "Stage", "Confirm", "not enough facts", "also:", "do not apply",
                     "To place", "To judge", "Facts still", "Next actions", "critical", "warning", "evidence",
                     "Evidence", "unlocks", "more (shequn"):

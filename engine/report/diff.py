@@ -196,7 +196,10 @@ def render_text(d: AuditDiff, *, lang: str = "en") -> str:
                    "waived": "newly_waived"}[key]]
         out += ["", f"{title} ({len(items)})"]
         for f in items:
-            extra = f" (was {f['old_severity']})" if key == "persisting" and f.get("severity_changed") else ""
+            extra = ""
+            if key == "persisting" and f.get("severity_changed"):
+                was = f["old_severity"] if t.lang == "en" else t.severity_name(f["old_severity"])
+                extra = t("was_severity", severity=was)
             out.append(f"  {mark} {f['rule']}  [{f['severity_name']}] {f['title']}{extra}")
     return "\n".join(out) + "\n"
 

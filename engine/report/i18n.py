@@ -111,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "stage_heading": "Stage {current} of 5 — {name}",
         "stage_unconfirmed": "Stage {current}–{at_most} of 5 — {name} (unconfirmed: confirm {facts})",
         "colon": ":",
+        "comma": ", ",
         "stage_range": "{current}–{at_most}",
         "unconfirmed": "unconfirmed",
         "unconfirmed_paren": " (unconfirmed)",
@@ -131,6 +132,7 @@ LABELS: dict[str, dict[str, str]] = {
         "discrepancies": "Written by hand vs measured from exports",
         "discrepancy": "{fact}: written {written}, measured {measured} (the written value is used)",
         "why_part_by_part": "Why, part by part",
+        "was_severity": " (was {severity})",
     },
     "zh": {
         "report_title": "社群诊断报告",
@@ -226,6 +228,7 @@ LABELS: dict[str, dict[str, str]] = {
         "stage_heading": "第 {current} 阶段（共 5 个）：{name}",
         "stage_unconfirmed": "第 {current}–{at_most} 阶段（待确认：还需确认{facts}），至少已到{name}阶段",
         "colon": "：",
+        "comma": "，",
         "stage_range": "{current}–{at_most}",
         "unconfirmed": "待确认",
         "unconfirmed_paren": "（待确认）",
@@ -246,6 +249,7 @@ LABELS: dict[str, dict[str, str]] = {
         "discrepancies": "手填数值与导出数据测得的数值不一致",
         "discrepancy": "{fact}：手填 {written}，测得 {measured}（采用手填值）",
         "why_part_by_part": "逐项说明判断依据",
+        "was_severity": "（之前为{severity}）",
     },
 }
 
@@ -322,11 +326,14 @@ def rule_translations(rules: Iterable[Rule], lang: str) -> dict[str, dict[str, A
     return out
 
 
-def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any]]) -> Report:
+def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any]], lang: str = "zh") -> Report:
     """A copy of the report with rule titles, messages and advice in the translation where one exists.
 
     A translated message's `{fact}` placeholders are filled from the finding's
-    evidence; when one cannot be filled the English message is kept.
+    evidence, with values named in `lang` (the language of `translations`);
+    when one cannot be filled the English message is kept. Fact names and
+    questions are not touched here: the renderers name them in their language
+    (`shequn.report.values`), so the report model keeps its English contract.
     """
     if not translations:
         return report
@@ -341,7 +348,7 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
                  "stage.violated_essential": bounding}
         if any(known.get(name) is None for name in PLACEHOLDER.findall(text)):
             return fallback
-        return interpolate(text, known)
+        return interpolate(text, known, lang)
 
     def title(item: Any) -> Any:
         t = translations.get(item.rule)
@@ -378,7 +385,7 @@ def translate_for(report: Report, lang: str, engine: Any = None, *, rules: Itera
         return report
     if rules is None:
         rules = engine.rules if engine is not None else builtin_rules()
-    return translate_report(report, rule_translations(rules, lang))
+    return translate_report(report, rule_translations(rules, lang), lang)
 
 
 @functools.cache

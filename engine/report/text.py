@@ -7,7 +7,7 @@ is printed as plain text, never as markup.
 """
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule as Line
@@ -17,8 +17,9 @@ from rich.text import Text
 from shequn.report.i18n import Labels, labels
 from shequn.report.model import Report
 from shequn.report.values import format_value
-from shequn.report.views import (dimension_views, evidence_items, is_unconfirmed, not_applicable_text, plan_empty_text,
-                                 plan_view, question_groups, score_text, stage_heading, stage_label)
+from shequn.report.views import (community_meta, confirm_questions, dimension_views, evidence_items, fact_text,
+                                 is_unconfirmed, not_applicable_text, plan_empty_text, plan_view, question_groups,
+                                 score_text, stage_heading, stage_label)
 from shequn.rules.ruleset import SEVERITIES
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
@@ -31,15 +32,31 @@ def _score_style(score: int | None) -> str:
     return "green" if score >= 80 else "yellow" if score >= 50 else "red"
 
 
-def _evidence(items: list[tuple[str, str]]) -> Text:
+def _evidence(items: list[tuple[str, str, str]]) -> Text:
     text = Text()
-    for i, (name, value) in enumerate(items):
+    for i, (name, label, value) in enumerate(items):
         if i:
-            text.append(", ", style="dim")
-        text.append(name, style="dim")
-        text.append(" = ")
+            text.append("\n" if label else ", ", style="dim")     # Chinese wraps anywhere: one fact a line
+        if label:                       # Chinese: the label first, the dotted name beside it for consultants
+            text.append(label)
+            text.append(f"（{name}）", style="dim")
+            text.append("= ")
+        else:
+            text.append(name, style="dim")
+            text.append(" = ")
         text.append(value, style="bold")
     return text
+
+
+def _advice(advice: str, t: Labels) -> RenderableType:
+    """"→ advice"; in Chinese, which wraps anywhere, the lines hang under the text rather than the arrow."""
+    if t.lang == "en":
+        return Text("→ " + advice, style="green")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")            # a Chinese sentence is one long "word": fold it, never cut it
+    grid.add_row(Text("→", style="green"), Text(advice, style="green"))
+    return grid
 
 
 def _heading(label: str) -> Line:
@@ -69,10 +86,7 @@ def stage_track(report: Report, t: Labels | None = None) -> Text:
 
 def _header(report: Report, t: Labels) -> Panel:
     c = report.community
-    members = None
-    if c.members is not None:
-        members = f"{c.members} {t.members}" if t.lang == "en" else f"{c.members}{t.members}"
-    meta = " · ".join(filter(None, [c.platform, c.type, c.goal and c.goal.replace("_", " "), members]))
+    meta = " · ".join(community_meta(report, t))
     s = report.summary
     score = Text()
     if s.score is not None:
@@ -107,7 +121,7 @@ def _plan(report: Report, console: Console, t: Labels) -> None:
         body = []
         if p["evidence"]:
             body.append(_evidence(p["evidence"]))
-        body.extend(Text("→ " + a, style="green") for a in p["advice"])
+        body.extend(_advice(a, t) for a in p["advice"])
         console.print(Padding(Group(*body), (0, 0, 0, 3)))
 
 
@@ -134,7 +148,7 @@ def _to_confirm(report: Report, console: Console, t: Labels) -> None:
     console.print(_heading(t.to_confirm))
     rows = _grid()
     for c in report.stage.to_confirm:
-        for q in c.questions or c.missing:
+        for q in confirm_questions(c, t):
             rows.add_row(Text(f"? {t.confirm.strip()}", style="yellow"),
                          Text(q + "  ") + Text(f"{c.rule} · {t('essential_of', n=c.stage)}", style="dim"))
     console.print(Padding(rows, (0, 0, 0, 2)))
@@ -173,7 +187,7 @@ def _findings(report: Report, console: Console, t: Labels) -> None:
             if f.evidence:
                 body.append(Text(f"{t.evidence}{t.colon} ", style="dim") + _evidence(evidence_items(f.evidence, t)))
             for advice in f.advice:
-                body.append(Text("→ " + advice, style="green"))
+                body.append(_advice(advice, t))
             for src in f.sources:
                 body.append(Text(f"“{src.quote}” — {src.doc}", style="italic dim"))
             if f.note:
@@ -203,7 +217,7 @@ def _actions(report: Report, console: Console, t: Labels) -> None:
         console.print(line)
         console.print(Padding(_evidence(evidence_items(a.evidence, t)), (0, 0, 0, 4)))
         for advice in a.advice:
-            console.print(Padding(Text("→ " + advice, style="green"), (0, 0, 0, 4)))
+            console.print(Padding(_advice(advice, t), (0, 0, 0, 4)))
 
 
 def _questions(report: Report, console: Console, t: Labels, limit: int) -> None:
@@ -218,7 +232,7 @@ def _questions(report: Report, console: Console, t: Labels, limit: int) -> None:
         console.print(Text(f"  {g['label']}", style="bold"))
         rows = _grid()
         for q in g["questions"]:
-            rows.add_row(Text("?"), Text(q["question"] + "  ") + Text(f"{q['fact']}, {t('unlocks_n', n=q['unlocks'])}",
+            rows.add_row(Text("?"), Text(q["question"] + "  ") + Text(f"{q['fact']}{t.comma}{t('unlocks_n', n=q['unlocks'])}",
                                                                       style="dim"))
         console.print(Padding(rows, (0, 0, 0, 4)))
     if len(rest.questions) > limit:
@@ -239,7 +253,8 @@ def render(report: Report, console: Console, *, lang: str = "en", limit_question
     if report.discrepancies:
         console.print(_heading(t.discrepancies))
         for d in report.discrepancies:
-            console.print(Text("  " + t("discrepancy", fact=d["fact"], written=format_value(d["fact"], d["written"]),
-                                        measured=format_value(d["fact"], d["measured"]))))
+            console.print(Text("  " + t("discrepancy", fact=fact_text(d["fact"], t),
+                                        written=format_value(d["fact"], d["written"], t.lang),
+                                        measured=format_value(d["fact"], d["measured"], t.lang))))
     for problem in report.problems:
         console.print(Text("! " + problem, style="yellow"))

@@ -4,7 +4,8 @@
 evidence, the stage track and severity groups; `environment` is the Jinja2
 environment (autoescaped HTML, or Markdown with every value escaped by
 `md_escape`); `today` is the date printed on a page. Reads only the Report
-model and the source documents' titles.
+model, the source documents' titles and the fact vocabulary (which names
+facts, values and questions in Chinese: the report model stays English).
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from shequn.errors import ConfigError
 from shequn.report.i18n import Labels, labels
-from shequn.report.model import Finding, Report
-from shequn.report.values import format_value
+from shequn.report.model import Confirm, Finding, Report
+from shequn.report.values import fact_label, fact_question, format_value
 from shequn.rules.documents import DOCUMENTS
 from shequn.rules.ruleset import SEVERITIES
 
@@ -87,12 +88,55 @@ def _value(name: str, value: Any, t: Labels) -> str:
         return t.yes if value else t.no
     if isinstance(value, str) and not value.strip():
         return "“”"
-    return format_value(name, value)
+    return format_value(name, value, t.lang)
 
 
-def evidence_items(evidence: dict[str, Any], t: Labels) -> list[tuple[str, str]]:
-    """(fact, value as a person reads it) of a finding's, action's or plan item's evidence."""
-    return [(name, _value(name, v, t)) for name, v in evidence.items()]
+def evidence_items(evidence: dict[str, Any], t: Labels) -> list[tuple[str, str, str]]:
+    """(fact, its label, value as a person reads it) of a finding's, action's or plan item's evidence.
+
+    The label is "" in English, where the dotted name is the label; in Chinese
+    it comes first and the dotted name is kept beside it, smaller.
+    """
+    return [(name, evidence_label(name, t), _value(name, v, t)) for name, v in evidence.items()]
+
+
+def evidence_label(name: str, t: Labels) -> str:
+    """A fact's label in the labels' language, "" when the dotted name is all there is (English)."""
+    text = fact_label(name, t.lang)
+    return "" if text == name else text
+
+
+def fact_text(name: str, t: Labels) -> str:
+    """A fact named in running text: "近7天发言人数（size.active_members_7d）" in Chinese, the dotted name in English."""
+    text = evidence_label(name, t)
+    return f"{text}（{name}）" if text else name
+
+
+def question_text(fact: str, question: str, t: Labels) -> str:
+    """The question that collects `fact`, in the labels' language (the report's own `question` in English)."""
+    return fact_question(fact, t.lang, question)
+
+
+def confirm_questions(c: Confirm, t: Labels) -> list[str]:
+    """The questions that decide an unknown essential, in the labels' language; its facts when it has none."""
+    if t.lang != "en" and c.questions:
+        asked = [q for q in (fact_question(name, t.lang) for name in c.missing) if q]
+        if asked:
+            return asked
+    return list(c.questions) or list(c.missing)
+
+
+def community_meta(report: Report, t: Labels) -> list[str]:
+    """Platform, type, goal and size of the community, named in the labels' language."""
+    c = report.community
+    if t.lang == "en":
+        meta = [v for v in (c.platform, c.type, c.goal and c.goal.replace("_", " ")) if v]
+    else:
+        meta = [format_value(f"community.{key}", v, t.lang)
+                for key, v in (("platform", c.platform), ("type", c.type), ("goal", c.goal)) if v]
+    if c.members is not None:
+        meta.append(f"{c.members} {t.members}" if t.lang == "en" else f"{c.members}{t.members}")
+    return meta
 
 
 def _source(doc: str, quote: str) -> dict[str, str]:
@@ -203,7 +247,8 @@ def question_groups(report: Report, t: Labels, limit: int | None = None) -> list
         qs = [q for q in shown if (q.decides if q.decides in DECIDES else None) == decides]
         if qs:
             groups.append({"decides": decides or "rules", "label": t["questions_" + (decides or "rules")],
-                           "questions": [{"fact": q.fact, "question": q.question, "unlocks": q.unlocks} for q in qs]})
+                           "questions": [{"fact": q.fact, "question": question_text(q.fact, q.question, t),
+                                          "unlocks": q.unlocks} for q in qs]})
     return groups
 
 
@@ -211,9 +256,7 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
     """The values a template shows for one report, labels in `lang`."""
     t = labels(lang)
     c = report.community
-    meta = [v for v in (c.platform, c.type, c.goal and c.goal.replace("_", " ")) if v]
-    if c.members is not None:
-        meta.append(f"{c.members} {t.members}" if lang == "en" else f"{c.members}{t.members}")
+    meta = community_meta(report, t)
     s = report.summary
     st = report.stage
     unconfirmed = is_unconfirmed(report)
@@ -244,13 +287,14 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
                   "steps": steps, "blockers": [{"rule": r, "title": titles.get(r, "")} for r in st.blockers],
                   "to_confirm": [{"rule": x.rule, "stage": x.stage, "title": x.title,
                                   "stage_label": t("essential_of", n=x.stage),
-                                  "questions": list(x.questions) or list(x.missing)} for x in st.to_confirm]},
+                                  "questions": confirm_questions(x, t)} for x in st.to_confirm]},
         "plan": plan_view(report, t), "plan_empty": plan_empty_text(report, t),
         "groups": [g for g in groups if g["findings"]],
         "open_count": len(open_findings),
         "actions": [{"rule": a.rule, "title": a.title, "advice": list(a.advice), "blocker": a.blocker,
                      "evidence": evidence_items(a.evidence, t)} for a in report.actions if a.evidence],
-        "questions": [{"fact": q.fact, "question": q.question, "unlocks": q.unlocks} for q in report.questions],
+        "questions": [{"fact": q.fact, "question": question_text(q.fact, q.question, t), "unlocks": q.unlocks}
+                      for q in report.questions],
         "question_groups": question_groups(report, t),
         "not_applicable": {"text": not_applicable_text(report, t), "rules": list(report.not_applicable)},
         "waived": [f for f in findings if f["status"] == "waived"],
