@@ -7,14 +7,25 @@ rule's optional `zh` text, so renderers keep reading only the report model.
 from __future__ import annotations
 
 import functools
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol, TypeVar
 
-from shequn.report.model import Report
+from shequn.report.model import Action, Confirm, PlanItem, Related, Report
 from shequn.report.values import interpolate
 from shequn.rules.ruleset import PLACEHOLDER, Rule, load_rulesets
 from shequn.rulesets import builtin_paths
 
 LANGS = ("en", "zh")
+
+# the report items that carry a rule's title, and those that carry its advice too
+_Titled = TypeVar("_Titled", Related, Confirm, Action, PlanItem)
+_Advised = TypeVar("_Advised", Action, PlanItem)
+
+
+class HasRules(Protocol):
+    """What `translate_for` reads of an Engine (which the report layer must not import): its rules."""
+    @property
+    def rules(self) -> Iterable[Rule]: ...
+
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -341,7 +352,7 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     bound = next((f for f in report.findings if f.stage == report.stage.at_most and f.rule in translations), None)
     bounding = (translations[bound.rule].get("title") or bound.title) if bound is not None else None
 
-    def message(text: str | None, evidence: dict, fallback: str) -> str:
+    def message(text: str | None, evidence: Mapping[str, Any], fallback: str) -> str:
         if not text:
             return fallback
         known = {**evidence, "stage.current": report.stage.current, "stage.at_most": report.stage.at_most,
@@ -350,11 +361,11 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
             return fallback
         return interpolate(text, known, lang)
 
-    def title(item: Any) -> Any:
+    def title(item: _Titled) -> _Titled:
         t = translations.get(item.rule)
         return item.model_copy(update={"title": t.get("title") or item.title}) if t else item
 
-    def title_and_advice(item: Any) -> Any:
+    def title_and_advice(item: _Advised) -> _Advised:
         t = translations.get(item.rule)
         if not t:
             return item
@@ -375,7 +386,8 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
                                      "plan": [title_and_advice(p) for p in report.plan], "stage": stage})
 
 
-def translate_for(report: Report, lang: str, engine: Any = None, *, rules: Iterable[Rule] | None = None) -> Report:
+def translate_for(report: Report, lang: str, engine: HasRules | None = None, *,
+                  rules: Iterable[Rule] | None = None) -> Report:
     """Translate a report's rule texts with `rules`, else the rules of `engine`, else the built-in rules.
 
     Reads the rules only: no Engine is built, so translating a saved report

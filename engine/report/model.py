@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 SCHEMA_VERSION = "2.0"      # docs/report.md: what changed between versions
 
@@ -53,7 +53,7 @@ class Finding(BaseModel):
                                                       "left out of the JSON when no baseline was given")
 
     @model_serializer(mode="wrap")
-    def _without_unset_baseline(self, handler):
+    def _without_unset_baseline(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
         if isinstance(data, dict) and data.get("baseline") is None:
             data.pop("baseline", None)

@@ -118,7 +118,7 @@ def _plan(report: Report, console: Console, t: Labels) -> None:
         line.append(p["title"], style="bold")
         line.append(f"  {p['rule']} · {p['why_label']}", style="dim")
         console.print(line)
-        body = []
+        body: list[RenderableType] = []
         if p["evidence"]:
             body.append(_evidence(p["evidence"]))
         body.extend(_advice(a, t) for a in p["advice"])
@@ -180,7 +180,7 @@ def _findings(report: Report, console: Console, t: Labels) -> None:
             if why:
                 line.append(f"  [{why}]", style="yellow")
             console.print(line)
-            body = []
+            body: list[RenderableType] = []
             if f.related:
                 body.append(Text(t.also + "; ".join(f"{r.rule} {r.title}" for r in f.related), style="dim"))
             body.append(Text(f.message))

@@ -51,7 +51,7 @@ _ORDERED = re.compile(r"^(\d+)([.)])")
 _BULLET = re.compile(r"^([-+=])")
 
 
-def md_escape(value) -> str:
+def md_escape(value: object) -> str:
     """Text safe inside a Markdown paragraph, list item, heading or table cell.
 
     One line, every special character escaped (pipes too), so a community
