@@ -36,3 +36,15 @@ def describe(error: ShequnError) -> str:
 
 errors: tuple[type[ShequnError], ...] = (shequn.FactsError, shequn.RuleError, shequn.RulesetErrors)
 version: str = shequn.__version__
+
+
+def in_chinese(report: Report) -> Report:
+    from shequn.report.i18n import translate_for
+    return translate_for(report, "zh", Engine())          # an Engine is what the report layer calls HasRules
+
+
+def a_batch(items: list[dict[str, object]]) -> list[str]:
+    names = []
+    for item in Engine().evaluate_many(items, on_error="yield"):
+        names.append(item.community.name if isinstance(item, Report) else str(item))
+    return names
