@@ -101,9 +101,24 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def make_engine(rulesets: Iterable[str | os.PathLike[str]] = (), select: Iterable[str] | None = (),
-                ignore: Iterable[str] | None = ()) -> Engine:
+                ignore: Iterable[str] | None = (), thresholds: Iterable[str] = ()) -> Engine:
     from shequn.diagnose.engine import Engine
-    return Engine(list(rulesets), select=split_selectors(select), ignore=split_selectors(ignore))
+    return Engine(list(rulesets), select=split_selectors(select), ignore=split_selectors(ignore),
+                  thresholds=parse_thresholds(thresholds))
+
+
+def parse_thresholds(values: Iterable[str]) -> dict[str, float]:
+    """`RULE.name=VALUE` settings (from --threshold or the project file) as a mapping."""
+    out: dict[str, float] = {}
+    for item in values:
+        key, sep, number = item.partition("=")
+        try:
+            out[key.strip()] = float(number)
+        except ValueError:
+            raise BadInput(f"--threshold '{item}': expected RULE.name=NUMBER, e.g. ST201.active_floor=0.15") from None
+        if not sep:
+            raise BadInput(f"--threshold '{item}': expected RULE.name=NUMBER, e.g. ST201.active_floor=0.15")
+    return out
 
 
 def split_selectors(values: Iterable[str] | None) -> list[str]:

@@ -42,10 +42,12 @@ FORMATS = ("text", "json", "jsonl", "markdown", "html")
               help="A chat export or WeCom statistics file of the community (repeatable): its measured facts "
                    "fill in what the facts file leaves out; where both give a value, the report shows both.")
 @click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
+@click.option("--threshold", "thresholds", multiple=True, metavar="RULE.NAME=VALUE",
+              help="Set one of shequn's own thresholds for this run (repeatable; `shequn rules show RULE` names them).")
 @handle_errors
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          exports: Sequence[str], explain: bool) -> None:
+          exports: Sequence[str], explain: bool, thresholds: tuple[str, ...]) -> None:
     """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
 
     Every good file is reported; each bad one is named on stderr, and the exit
@@ -64,7 +66,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     if fail_on_new and not baseline:
         raise BadInput("--fail-on-new needs --baseline OLD.json")
     baselines = _load_baseline(baseline) if baseline else None
-    engine = make_engine(rulesets, select, ignore)
+    engine = make_engine(rulesets, select, ignore, thresholds)
     # an export given with --export belongs to the facts files; one given among them is a community of its own
     paths, loose = split_exports(expand_facts_paths(files), [])
     if exports:

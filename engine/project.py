@@ -9,6 +9,7 @@ configuration. Keys:
     ignore:   [selector, ...]
     fail_on:  critical | warning | info | never
     format:   text | json | jsonl | markdown | html
+    thresholds: {RULE.name: number}   shequn's own thresholds set for this project (`shequn rules show RULE`)
 
 Command-line options override these defaults.
 """
@@ -23,7 +24,7 @@ from shequn.facts.loader import FactsError, read_file
 
 from shequn.errors import ConfigError
 
-KEYS = ("rulesets", "select", "ignore", "fail_on", "format")
+KEYS = ("rulesets", "select", "ignore", "fail_on", "format", "thresholds")
 FAIL_ON = ("critical", "warning", "info", "never")
 FORMATS = ("text", "json", "jsonl", "markdown", "html")
 
@@ -84,6 +85,11 @@ def read_project(path: Path, kind: str) -> dict[str, Any]:
                                + f"; known: {', '.join(KEYS)}")
         if norm in ("rulesets", "select", "ignore"):
             out[norm] = _list(value, key, where)
+        elif norm == "thresholds":
+            if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, (int, float))
+                                                      and not isinstance(v, bool) for k, v in value.items()):
+                raise ProjectError(f"{where}: 'thresholds' must map RULE.name to a number, e.g. ST201.active_floor: 0.15")
+            out[norm] = [f"{k}={v}" for k, v in value.items()]
         else:
             choices = FAIL_ON if norm == "fail_on" else FORMATS
             if value not in choices:
@@ -114,7 +120,7 @@ def default_map(start: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     d = project_defaults(start)
     check: dict[str, Any] = {}
     for key, param in (("rulesets", "rulesets"), ("select", "select"), ("ignore", "ignore"),
-                       ("fail_on", "fail_on"), ("format", "fmt")):
+                       ("fail_on", "fail_on"), ("format", "fmt"), ("thresholds", "thresholds")):
         if key in d:
             check[param] = d[key]
     return {"check": check} if check else {}

@@ -30,7 +30,14 @@ def rule_page(rule: Rule, heading: str = "") -> str:
     lines += ["", "What to do"] + [f"  - {a}" for a in rule.advice]
     if rule.applies:
         lines += ["", "Applies to", f"  communities where {rule.applies}"]
-    lines += ["", "Condition", f"  {rule.when}", "", "Facts it needs",
+    lines += ["", "Condition", f"  {rule.when}"]
+    if rule.thresholds:
+        lines += ["", "Thresholds"]
+        for name, t in rule.thresholds.items():
+            who = "given by the article" if t.source == "article" else \
+                f"shequn's own reading; set it in shequn.yaml as thresholds: {{{rule.id}.{name}: …}}"
+            lines.append(f"  {name} = {t.value:g} — {who}" + (f" ({t.note})" if t.note else ""))
+    lines += ["", "Facts it needs",
               "  " + ", ".join(dict.fromkeys((*rule.applies_facts, *rule.facts)))]
     if rule.examples.trigger:
         lines += ["", "Example that triggers it"] + ["  " + l for l in _yaml(rule.examples.trigger[0]).splitlines()]

@@ -13,7 +13,7 @@ import datetime as _dt
 import difflib
 import os
 from collections import Counter
-from typing import Any, Iterable, Iterator, Literal, overload, Sequence, TYPE_CHECKING
+from typing import Any, Iterable, Iterator, Literal, Mapping, overload, Sequence, TYPE_CHECKING
 
 from shequn.facts.loader import FactsError, validate_facts
 from shequn.facts.model import Facts
@@ -28,6 +28,7 @@ from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo
 from shequn.rules.names import DIMENSIONS
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
 from shequn.rules.selection import select_rules
+from shequn.rules.thresholds import apply_thresholds
 from shequn.rules.verdict import Verdict
 from shequn.diagnose import findings as findings_, plan as plan_, questions, stages
 from shequn.diagnose.rule_info import RuleInfo
@@ -46,11 +47,12 @@ class Engine:
     `rulesets` are extra ruleset files, folders or loaded `Ruleset`s, added to
     the built-in ones unless `builtin=False`. `select` and `ignore` choose
     rules by id, id prefix, dimension, kind, severity or ruleset name.
+    `thresholds` sets shequn's own thresholds by `RULE.name` (rules/thresholds.py).
     """
 
     def __init__(self, rulesets: Iterable[str | os.PathLike[str] | Ruleset] | None = None, *,
                  select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
-                 builtin: bool = True) -> None:
+                 builtin: bool = True, thresholds: Mapping[str, float] | None = None) -> None:
         extra = list(rulesets or [])
         paths = [p for p in extra if not isinstance(p, Ruleset)]
         loaded = [r for r in extra if isinstance(r, Ruleset)]
@@ -60,7 +62,7 @@ class Engine:
             dupes = [i for i, n in ids.items() if n > 1]
             if dupes:
                 raise RulesetErrors([DuplicateIdError(f"duplicate rule id '{i}'") for i in sorted(dupes)])
-        all_rules = [r for rs in self.rulesets for r in rs.rules]
+        all_rules = apply_thresholds([r for rs in self.rulesets for r in rs.rules], thresholds)
         # every rule is compiled, so that the stage is inferred from every essential whatever the
         # selection; select/ignore decide what is reported and scored
         self.rules: list[Rule] = select_rules(all_rules, select, ignore)

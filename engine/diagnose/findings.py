@@ -52,9 +52,10 @@ def _finding(info: RuleInfo, points: int, related: list[RuleInfo], flat: dict[st
     return build(Finding,
                  rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=info.stage,
                  severity=rule.severity, dimension=rule.dimension,
-                 message=interpolate(rule.message, values) if info.placeholders else rule.message,
+                 message=interpolate(rule.message, {**values, **dict(info.threshold_values)}) if info.placeholders
+                 else rule.message,
                  evidence=info.evidence_in(flat), advice=list(rule.advice), sources=list(info.sources),
-                 note=rule.note, priority=points,
+                 note=rule.note, priority=points, thresholds=list(info.thresholds),
                  related=[build(Related, rule=r.rule.id, title=r.rule.title) for r in related],
                  status="waived" if active else "open",
                  waiver={k: v for k, v in waiver.items() if k in ("rule", "reason", "expires")} if active and waiver else None)

@@ -7,7 +7,7 @@ from typing import Any
 from shequn.facts.vocabulary import BY_NAME
 
 from shequn.diagnose.priority import Threshold, thresholds
-from shequn.report.model import SourceRef
+from shequn.report.model import SourceRef, ThresholdRef
 from shequn.rules.ruleset import PLACEHOLDER, Rule
 
 # Facts that describe what kind of community it is rather than what goes wrong in it:
@@ -37,6 +37,8 @@ class RuleInfo:
     cause: frozenset[str] | str = ""
     limits: tuple[Threshold, ...] = ()
     applies_facts: tuple[str, ...] = ()
+    thresholds: tuple[ThresholdRef, ...] = ()
+    threshold_values: tuple[tuple[str, float], ...] = ()     # {threshold.name} placeholders of the message
 
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
@@ -50,7 +52,10 @@ class RuleInfo:
         return cls(index, rule, tuple(rule.facts), tuple(evidence), rule.stage, rule.gate,
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
                    tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
-                   selected, cause_of(rule), thresholds(rule.condition), tuple(rule.applies_facts))
+                   selected, cause_of(rule), thresholds(rule.condition), tuple(rule.applies_facts),
+                   tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source)
+                         for n, t in rule.thresholds.items()),
+                   tuple((f"threshold.{n}", t.value) for n, t in rule.thresholds.items()))
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The first fact `applies` reads that is unknown: asked first, one at a time, since it may

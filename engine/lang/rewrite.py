@@ -31,6 +31,31 @@ def substitute(node: ast.Expr, values: dict[str, Any]) -> ast.Expr:
     return node
 
 
+def replace_number(node: ast.Expr, old: float, new: float) -> ast.Expr:
+    """The same condition with every numeric literal equal to `old` replaced by `new`
+    (a threshold set for a project: `size.active_share_7d < 0.1` -> `< 0.15`)."""
+    if isinstance(node, ast.Literal) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool) \
+            and node.value == old:
+        return ast.Literal(new, pos=node.pos)
+    if isinstance(node, (ast.And, ast.Or)):
+        return type(node)(tuple(replace_number(i, old, new) for i in node.items), pos=node.pos)
+    if isinstance(node, (ast.Not, ast.Neg)):
+        return type(node)(replace_number(node.operand, old, new), pos=node.pos)
+    if isinstance(node, (ast.Compare, ast.Arith)):
+        return type(node)(node.op, replace_number(node.left, old, new), replace_number(node.right, old, new), pos=node.pos)
+    return node
+
+
+def numbers(node: ast.Expr) -> list[float]:
+    """The numeric literals of a condition, in order."""
+    out: list[float] = []
+    if isinstance(node, ast.Literal) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        out.append(node.value)
+    for child in ast.children(node):
+        out.extend(numbers(child))
+    return out
+
+
 def canonical_number(value: Any) -> Any:
     """A float as the compiler writes it (shortest decimal form); other values unchanged."""
     return float(format_number(value)) if isinstance(value, float) else value

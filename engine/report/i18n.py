@@ -375,8 +375,9 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     for f in report.findings:
         t = translations.get(f.rule)
         if t:
+            evidence_and_limits = {**f.evidence, **{f"threshold.{x.name}": x.value for x in f.thresholds}}
             f = f.model_copy(update={"title": t.get("title") or f.title,
-                                     "message": message(t.get("message"), f.evidence, f.message),
+                                     "message": message(t.get("message"), evidence_and_limits, f.message),
                                      "advice": list(t.get("advice") or f.advice)})
         if f.related:
             f = f.model_copy(update={"related": [title(r) for r in f.related]})

@@ -28,6 +28,14 @@ class Related(BaseModel):
     title: str
 
 
+class ThresholdRef(BaseModel):
+    """A number of the rule's condition: given by the article, or shequn's own (a project may set it)."""
+    model_config = _MODEL
+    name: str
+    value: float
+    source: str = Field(description="article or shequn")
+
+
 class Finding(BaseModel):
     """A rule the community violates, with the evidence that triggered it."""
     model_config = _MODEL
@@ -47,6 +55,8 @@ class Finding(BaseModel):
                                          "threshold (docs/scoring.md); findings are ordered by it")
     related: list[Related] = Field(default_factory=list, description="other violated rules with the same cause, "
                                                                      "folded into this finding")
+    thresholds: list[ThresholdRef] = Field(default_factory=list, description="the numbers the rule compares with, "
+                                           "and whether the article gives them or they are shequn's own")
     status: str = Field("open", description="open, or waived when a waiver in the facts file covers it")
     waiver: Optional[dict[str, Any]] = None
     baseline: Optional[str] = Field(None, description="new or known against a baseline report (shequn check --baseline); "

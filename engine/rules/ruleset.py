@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -21,7 +21,7 @@ from shequn.lang import ast
 from shequn.rules.documents import DOCUMENTS
 from shequn.errors import (DuplicateIdError, RuleError, RulesetError, RulesetErrors, RulesetFileError,
                            UnknownDocumentError, UnknownFactError)
-from shequn.lang.rewrite import divisors
+from shequn.lang.rewrite import divisors, numbers
 from shequn.lang.parser import parse
 from shequn.lang.types import check, suggestion
 
@@ -31,6 +31,7 @@ from shequn.rules.names import SEVERITY_ORDER as SEVERITY_ORDER, Dimension, Kind
 
 # Values a message may name besides facts: filled in by the report, never read by conditions.
 MESSAGE_VALUES = {"stage.violated_essential": "the title of the violated essential that bounds the stage"}
+THRESHOLD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -58,6 +59,14 @@ class Translation(BaseModel):
     advice: Optional[list[str]] = None
 
 
+class Threshold(BaseModel):
+    """A number of the rule's condition, and who gives it: the article, or shequn's own reading."""
+    model_config = _STRICT
+    value: float
+    source: Literal["article", "shequn"]
+    note: Optional[str] = Field(None, max_length=300, description="what the number stands for, or why this reading")
+
+
 class Rule(BaseModel):
     """One rule: its page (title, why, advice) and its checked condition."""
     model_config = _STRICT
@@ -77,6 +86,9 @@ class Rule(BaseModel):
     advice: list[str] = Field(min_length=1)
     sources: list[Source] = Field(min_length=1)
     note: Optional[str] = Field(None, description="a tension with another document, citing both")
+    thresholds: dict[str, Threshold] = Field(default_factory=dict, description="the condition's numbers by name, each "
+                                             "saying whether the article gives it or it is shequn's own; a project "
+                                             "may set shequn's own (shequn.yaml `thresholds:`)")
     zh: Optional[Translation] = None
     examples: Examples = Field(default_factory=Examples)
 
@@ -201,7 +213,19 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
                                        "speaks", file=file, line=lines.get(f"{prefix}.applies"), rule=rule.id))
     if not errors:
         rule.set_condition(parse(rule.when), parse(rule.applies) if rule.applies is not None else None)
+    if not errors:
+        present = set(numbers(rule.condition)) | (set(numbers(rule.applicability)) if rule.applicability else set())
+        for key, threshold in rule.thresholds.items():
+            if not THRESHOLD_NAME.match(key):
+                errors.append(RulesetError(f"threshold name '{key}' must be lowercase letters, digits and _",
+                                           file=file, line=lines.get(f"{prefix}.thresholds.{key}"), rule=rule.id))
+            elif threshold.value not in present:
+                errors.append(RulesetError(f"threshold '{key}' ({threshold.value:g}) is not a number of the rule's "
+                                           "condition", file=file, line=lines.get(f"{prefix}.thresholds.{key}"),
+                                           rule=rule.id))
     for name in PLACEHOLDER.findall(rule.message):
+        if name.startswith("threshold.") and name.split(".", 1)[1] in rule.thresholds:
+            continue
         if lookup(name) is None and name not in MESSAGE_VALUES:
             errors.append(UnknownFactError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
                                            file=file, line=lines.get(f"{prefix}.message"), rule=rule.id))
