@@ -17,7 +17,7 @@ from rich.text import Text
 from shequn.report.i18n import Labels, labels
 from shequn.report.model import Report
 from shequn.report.values import format_value
-from shequn.report.views import (community_meta, confirm_questions, dimension_views, evidence_items, fact_text,
+from shequn.report.views import (own_thresholds_text, community_meta, confirm_questions, dimension_views, evidence_items, fact_text,
                                  is_unconfirmed, not_applicable_text, plan_empty_text, plan_view, question_groups,
                                  score_text, stage_heading, stage_label)
 from shequn.rules.ruleset import SEVERITIES
@@ -186,6 +186,9 @@ def _findings(report: Report, console: Console, t: Labels) -> None:
             body.append(Text(f.message))
             if f.evidence:
                 body.append(Text(f"{t.evidence}{t.colon} ", style="dim") + _evidence(evidence_items(f.evidence, t)))
+            own = own_thresholds_text(f, t)
+            if own:
+                body.append(Text(own, style="dim"))
             for advice in f.advice:
                 body.append(_advice(advice, t))
             for src in f.sources:

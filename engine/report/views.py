@@ -162,8 +162,15 @@ def finding_view(f: Finding, t: Labels) -> dict[str, Any]:
         "evidence": evidence_items(f.evidence, t),
         "advice": list(f.advice), "sources": sources, "source_groups": _grouped(sources), "note": f.note,
         "related": [{"rule": r.rule, "title": r.title} for r in f.related], "stage_label": "",
+        "own_thresholds": own_thresholds_text(f, t),
         "status": f.status, "waiver": dict(f.waiver or {}), "baseline": f.baseline,
     }
+
+
+def own_thresholds_text(f: Finding, t: Labels) -> str:
+    """"shequn's own threshold …: active_floor = 0.1" for the numbers no article gives, or ""."""
+    own = [f"{x.name} = {x.value:g}" for x in f.thresholds if x.source == "shequn"]
+    return t("own_thresholds", items=", ".join(own)) if own else ""
 
 
 def score_text(report: Report, t: Labels) -> str:
