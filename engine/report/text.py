@@ -224,22 +224,21 @@ def _actions(report: Report, console: Console, t: Labels) -> None:
 
 
 def _questions(report: Report, console: Console, t: Labels, limit: int) -> None:
-    # The questions that place the stage were just asked under "To confirm the stage": not twice.
-    asked = {q for c in report.stage.to_confirm for q in c.questions}
-    rest = report.model_copy(update={"questions": [q for q in report.questions
-                                                   if not (q.decides == "stage" and q.question in asked)]})
-    if not rest.questions:
+    everything = question_groups(report, t)               # without those asked under "To confirm the stage"
+    total = sum(len(g["questions"]) for g in everything)
+    groups = question_groups(report, t, limit)
+    if not groups:
         return
     console.print(_heading(t.questions))
-    for g in question_groups(rest, t, limit):
+    for g in groups:
         console.print(Text(f"  {g['label']}", style="bold"))
         rows = _grid()
         for q in g["questions"]:
             rows.add_row(Text("?"), Text(q["question"] + "  ") + Text(f"{q['fact']}{t.comma}{t('unlocks_n', n=q['unlocks'])}",
                                                                       style="dim"))
         console.print(Padding(rows, (0, 0, 0, 4)))
-    if len(rest.questions) > limit:
-        console.print(Text("  " + t("more_questions", n=len(rest.questions) - limit), style="dim"))
+    if total > limit:
+        console.print(Text("  " + t("more_questions", n=total - limit), style="dim"))
 
 
 def render(report: Report, console: Console, *, lang: str = "en", limit_questions: int = 5) -> None:

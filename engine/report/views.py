@@ -246,8 +246,13 @@ def dimension_views(report: Report, t: Labels) -> list[dict[str, Any]]:
 
 
 def question_groups(report: Report, t: Labels, limit: int | None = None) -> list[dict[str, Any]]:
-    """The questions grouped by what they decide (stage, applicability, rules), at most `limit` in all."""
-    ordered = sorted(report.questions, key=lambda q: DECIDES.index(q.decides) if q.decides in DECIDES else len(DECIDES))
+    """The questions grouped by what they decide (stage, applicability, rules), at most `limit` in all.
+
+    Those that place the stage are asked under "To confirm the stage" already: they are not asked twice.
+    """
+    confirmed = {name for c in report.stage.to_confirm for name in c.missing}
+    remaining = [q for q in report.questions if not (q.decides == "stage" and q.fact in confirmed)]
+    ordered = sorted(remaining, key=lambda q: DECIDES.index(q.decides) if q.decides in DECIDES else len(DECIDES))
     shown = ordered if limit is None else ordered[:limit]
     groups = []
     for decides in (*DECIDES, None):
