@@ -13,7 +13,7 @@ from typing import Any
 
 from shequn.facts.model import Facts
 from shequn.report.model import build, Finding, Related
-from shequn.report.values import interpolate
+from shequn.report.values import interpolate, threshold_placeholders
 from shequn.diagnose.priority import BLOCKER_POINTS, LATER_ESSENTIAL_POINTS, distance, priority
 from shequn.diagnose.rule_info import RuleInfo
 
@@ -52,7 +52,7 @@ def _finding(info: RuleInfo, points: int, related: list[RuleInfo], flat: dict[st
     return build(Finding,
                  rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=info.stage,
                  severity=rule.severity, dimension=rule.dimension,
-                 message=interpolate(rule.message, {**values, **dict(info.threshold_values)}) if info.placeholders
+                 message=interpolate(rule.message, {**values, **threshold_placeholders(info.thresholds)}) if info.placeholders
                  else rule.message,
                  evidence=info.evidence_in(flat), advice=list(rule.advice), sources=list(info.sources),
                  note=rule.note, priority=points, thresholds=list(info.thresholds),

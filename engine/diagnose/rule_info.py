@@ -7,6 +7,7 @@ from typing import Any
 from shequn.facts.vocabulary import BY_NAME
 
 from shequn.diagnose.priority import Threshold, thresholds
+from shequn.lang import ast
 from shequn.report.model import SourceRef, ThresholdRef
 from shequn.rules.ruleset import PLACEHOLDER, Rule
 
@@ -20,6 +21,26 @@ def cause_of(rule: Rule) -> frozenset[str] | str:
     """The facts a violation of the rule is about; the rule's id when it reads only context."""
     facts = frozenset(n for n in rule.facts if n.split(".", 1)[0] not in _CONTEXT_SECTIONS and n not in _CONTEXT_FACTS)
     return facts or rule.id
+
+
+def compared_fact(rule: Rule, value: float) -> str | None:
+    """The fact a number of the rule is compared with (`size.active_share_7d < 0.1`), if it is one fact."""
+    def search(node: ast.Expr) -> str | None:
+        if isinstance(node, ast.Compare):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if not (isinstance(other, ast.Literal) and not isinstance(other.value, bool) and other.value == value):
+                    continue
+                if isinstance(side, ast.Name):
+                    return side.name
+                if isinstance(side, ast.Arith) and side.op in "+-":     # a sum of shares is a share
+                    return ast.names(side)[0]
+        return next((found for c in ast.children(node) if (found := search(c)) is not None), None)
+
+    for condition in (rule.condition, rule.applicability):
+        found = search(condition) if condition is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +59,6 @@ class RuleInfo:
     limits: tuple[Threshold, ...] = ()
     applies_facts: tuple[str, ...] = ()
     thresholds: tuple[ThresholdRef, ...] = ()
-    threshold_values: tuple[tuple[str, float], ...] = ()     # {threshold.name} placeholders of the message
 
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
@@ -53,9 +73,9 @@ class RuleInfo:
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
                    tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
                    selected, cause_of(rule), thresholds(rule.condition), tuple(rule.applies_facts),
-                   tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source)
-                         for n, t in rule.thresholds.items()),
-                   tuple((f"threshold.{n}", t.value) for n, t in rule.thresholds.items()))
+                   tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source,
+                                                      fact=compared_fact(rule, t.value))
+                         for n, t in rule.thresholds.items()))
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The first fact `applies` reads that is unknown: asked first, one at a time, since it may

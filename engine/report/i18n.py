@@ -10,7 +10,7 @@ import functools
 from typing import Any, Iterable, Mapping, Protocol, TypeVar
 
 from shequn.report.model import Action, Confirm, PlanItem, Related, Report
-from shequn.report.values import interpolate
+from shequn.report.values import interpolate, threshold_placeholders
 from shequn.rules.ruleset import PLACEHOLDER, Rule, load_rulesets
 from shequn.rulesets import builtin_paths
 
@@ -377,7 +377,7 @@ def translate_report(report: Report, translations: Mapping[str, Mapping[str, Any
     for f in report.findings:
         t = translations.get(f.rule)
         if t:
-            evidence_and_limits = {**f.evidence, **{f"threshold.{x.name}": x.value for x in f.thresholds}}
+            evidence_and_limits = {**f.evidence, **threshold_placeholders(f.thresholds, lang)}
             f = f.model_copy(update={"title": t.get("title") or f.title,
                                      "message": message(t.get("message"), evidence_and_limits, f.message),
                                      "advice": list(t.get("advice") or f.advice)})

@@ -34,6 +34,8 @@ class ThresholdRef(BaseModel):
     name: str
     value: float
     source: str = Field(description="article or shequn")
+    fact: Optional[str] = Field(None, description="the fact the number is compared with, if one: a message shows the "
+                                "number as that fact's values are shown (a share as a percentage)")
 
 
 class Finding(BaseModel):

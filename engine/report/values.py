@@ -7,9 +7,10 @@ English or in Chinese (`lang`). (Explain prints exact values instead:
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from shequn.facts.vocabulary import BY_NAME, lookup
+from shequn.report.model import ThresholdRef
 from shequn.rules.ruleset import PLACEHOLDER
 
 _WORDS = {"en": {"unknown": "unknown", "yes": "yes", "no": "no", "none": "none", "and": ", "},
@@ -34,6 +35,12 @@ def format_value(name: str, value: Any, lang: str = "en") -> str:
     if fact is not None and fact.kind == "enum":
         return fact.value_name(str(value), lang)
     return str(value)
+
+
+def threshold_placeholders(thresholds: Iterable[ThresholdRef], lang: str = "en") -> dict[str, str]:
+    """`{threshold.name}` placeholders of a message, each shown like the fact it is compared with
+    ("fewer than 10% of members", not "fewer than 0.1")."""
+    return {f"threshold.{t.name}": format_value(t.fact or "", t.value, lang) for t in thresholds}
 
 
 def fact_label(name: str, lang: str = "en") -> str:

@@ -43,9 +43,14 @@ def apply_thresholds(rules: list[Rule], overrides: Mapping[str, float] | None) -
             problems.append(f"thresholds: '{key}' is no threshold of a rule" + (f" (did you mean '{near[0]}'?)" if near else ""))
             continue
         rule, name, threshold = found
+        twin = next((n for n, t in rule.thresholds.items() if n != name and t.value == threshold.value), None)
         if threshold.source == "article":
             problems.append(f"thresholds: '{key}' is given by the article ({threshold.value:g}); only shequn's own "
                             "thresholds can be set")
+        elif twin is not None:
+            # a condition's numbers are replaced by value: setting this one would move the other too
+            problems.append(f"thresholds: '{key}' cannot be set apart: its number ({threshold.value:g}) is also the "
+                            f"rule's '{twin}'")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
             problems.append(f"thresholds: '{key}' must be a number >= 0, not {value!r}")
         else:
