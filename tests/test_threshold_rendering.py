@@ -37,15 +37,16 @@ def engine(tmp_path):
 def test_findings_carry_their_thresholds_and_messages_their_values(engine):
     (finding,) = engine().evaluate(FACTS).findings
     assert [(t.name, t.value, t.source) for t in finding.thresholds] == [("floor", 0.1, "shequn"), ("big", 150, "article")]
-    assert finding.message == "fewer than 0.1 of members posted"
+    assert finding.message == "fewer than 10% of members posted"            # shown like the share it is compared with
     assert not engine(thresholds={"OWN001.floor": 0.03}).evaluate(FACTS).findings      # 4% is no longer below
-    assert engine(thresholds={"OWN001.floor": 0.05}).evaluate(FACTS).findings[0].message == "fewer than 0.05 of members posted"
+    assert engine(thresholds={"OWN001.floor": 0.05}).evaluate(FACTS).findings[0].message == "fewer than 5% of members posted"
 
 
 def test_every_format_names_shequns_own_thresholds(engine):
     report = engine().evaluate(FACTS)
-    assert "shequn's own threshold (the articles give none; a project may set it): floor = 0.1" in markdown(report)
-    assert "floor = 0.1" in html(report) and "big = 150" not in markdown(report)     # the article's own is not flagged
+    assert "shequn's own threshold (the articles give none; a project may set it): 10% (`OWN001.floor`)" in markdown(report)
+    assert "10% (OWN001.floor)" in html(report) and "OWN001.big" not in markdown(report)   # the article's is not flagged
+    assert "shequn 自定的阈值（文章没有给出，可按项目调整）：10%（`OWN001.floor`）" in markdown(report, lang="zh")
     from io import StringIO
 
     from rich.console import Console

@@ -163,14 +163,19 @@ def finding_view(f: Finding, t: Labels) -> dict[str, Any]:
         "advice": list(f.advice), "sources": sources, "source_groups": _grouped(sources), "note": f.note,
         "related": [{"rule": r.rule, "title": r.title} for r in f.related], "stage_label": "",
         "own_thresholds": own_thresholds_text(f, t),
+        "own_thresholds_md": own_thresholds_text(f, t, code="`"),
         "status": f.status, "waiver": dict(f.waiver or {}), "baseline": f.baseline,
     }
 
 
-def own_thresholds_text(f: Finding, t: Labels) -> str:
-    """"shequn's own threshold …: active_floor = 0.1" for the numbers no article gives, or ""."""
-    own = [f"{x.name} = {x.value:g}" for x in f.thresholds if x.source == "shequn"]
-    return t("own_thresholds", items=", ".join(own)) if own else ""
+def own_thresholds_text(f: Finding, t: Labels, *, code: str = "") -> str:
+    """"shequn's own threshold …: 10% (ST201.active_floor)" for the numbers no article gives, or "".
+    The value is shown like the fact it is compared with; the setting's name, which a project uses to
+    set it, is wrapped in `code` (a backtick for Markdown)."""
+    own = [f"{format_value(x.fact or '', x.value, t.lang)}（{code}{f.rule}.{x.name}{code}）" if t.lang == "zh"
+           else f"{format_value(x.fact or '', x.value, t.lang)} ({code}{f.rule}.{x.name}{code})"
+           for x in f.thresholds if x.source == "shequn"]
+    return t("own_thresholds", items=t.comma.join(own)) if own else ""
 
 
 def score_text(report: Report, t: Labels) -> str:
