@@ -78,3 +78,29 @@ def test_probe_survives_a_first_example_that_fires_nothing(tmp_path):
     probe = Probe()
     assert probe.outcome(rule, {"size": {"members": 1}}) == Verdict.PASSED
     assert probe.outcome(rule, {"size": {"members": 151}}) == Verdict.VIOLATED
+
+
+def test_a_failing_example_points_at_its_own_line(tmp_path):
+    """The second trigger example fails: the line is that example's, not the first one's nor `examples:`."""
+    rs = ruleset(tmp_path, trigger=[{"size": {"members": 200}, "governance": {"admins": 1}},
+                                    {"size": {"members": 20}, "governance": {"admins": 1}}])
+    (f,) = run_examples([rs]).failures
+    lines = (tmp_path / "mine.yaml").read_text(encoding="utf-8").splitlines()
+    assert f.index == 2 and "members: 20" in "\n".join(lines[f.line - 1:f.line + 2])
+    assert "members: 200" not in lines[f.line - 1]
+
+
+def test_not_applicable_examples_are_run(tmp_path):
+    path = tmp_path / "na.yaml"
+    path.write_text(yaml.safe_dump({"name": "na", "version": 1, "rules": [{
+        "id": "NA001", "title": "t", "kind": "practice", "severity": "info", "dimension": "conversion",
+        "applies": 'community.goal == "sell_products"', "when": "conversion.rate_90d < 0.02", "message": "m",
+        "advice": ["a"], "sources": [{"doc": "six-aspects", "quote": "abc"}],
+        "examples": {"trigger": [{"community": {"goal": "sell_products"}, "conversion": {"rate_90d": 0.01}}],
+                     "no_trigger": [{"community": {"goal": "sell_products"}, "conversion": {"rate_90d": 0.1}}],
+                     "not_applicable": [{"community": {"goal": "expand_network"}, "conversion": {"rate_90d": 0.01}},
+                                        {"community": {"goal": "sell_products"}, "conversion": {"rate_90d": 0.01}}]}}]},
+                                   sort_keys=False), encoding="utf-8")
+    run = run_examples([load_ruleset(path)])
+    (f,) = run.failures                                 # the second not_applicable example does apply
+    assert (f.which, f.index, f.actual) == ("not_applicable", 2, Verdict.VIOLATED)
