@@ -214,3 +214,16 @@ def test_builtin_quotes_are_in_the_seed_documents():
 def test_seed_folder_maps_the_five_documents():
     assert set(source_files(SEEDS)) >= {"social-marketing-rules", "nine-minefields", "six-aspects",
                                         "three-cognitions", "positioning-and-stages"}
+
+
+def test_a_custom_rule_may_cite_no_source(tmp_path):
+    text = HEADER + rule("OWN001").replace('    sources: [{doc: six-aspects, quote: "150"}]\n', "")
+    path = tmp_path / "own.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = lint([path])
+    assert [(p.code, p.severity) for p in problems] == [("no-sources", "note")]
+
+
+def test_every_builtin_rule_cites_its_document():
+    from shequn.rules.ruleset import load_rulesets
+    assert all(r.sources for rs in load_rulesets(builtin_paths()) for r in rs.rules)

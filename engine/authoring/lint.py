@@ -169,6 +169,9 @@ def _lint_ruleset(ruleset: Ruleset, lines: Lines, texts: dict[str, str] | None, 
             continue
         for message, code, pos, severity in analyse(rule.condition):
             out.append(_at(rule, lines, f"{prefix}.when", code, message, pos, severity))
+        if not rule.sources:
+            out.append(_at(rule, lines, prefix, "no-sources", "cites no source: fine for a team's own rule; a rule "
+                           "written from a document quotes the passage", severity="note"))
         if texts is not None:
             out.extend(_check_quotes(rule, lines, prefix, texts))
         if examples:

@@ -84,7 +84,8 @@ class Rule(BaseModel):
     when: str = Field(min_length=1)
     message: str = Field(min_length=1, max_length=2000)
     advice: list[str] = Field(min_length=1)
-    sources: list[Source] = Field(min_length=1)
+    sources: list[Source] = Field(default_factory=list, description="verbatim quotes the rule comes from; every "
+                                  "built-in rule cites at least one, a team's own rule may cite none")
     note: Optional[str] = Field(None, description="a tension with another document, citing both")
     thresholds: dict[str, Threshold] = Field(default_factory=dict, description="the condition's numbers by name, each "
                                              "saying whether the article gives it or it is shequn's own; a project "
