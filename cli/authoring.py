@@ -126,8 +126,9 @@ def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ..
               help="Folder with the source documents' text: check that every quote occurs in its document.")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @click.option("--no-examples", is_flag=True, help="Do not run the rules' examples.")
+@click.option("--no-builtin", is_flag=True, help="Check the files alone, not beside the built-in rulesets.")
 @handle_errors
-def rules_lint(paths: tuple[str, ...], sources: str | None, fmt: str, no_examples: bool) -> None:
+def rules_lint(paths: tuple[str, ...], sources: str | None, fmt: str, no_examples: bool, no_builtin: bool) -> None:
     """Check ruleset files: every problem with file, line and column.
 
     YAML errors, missing fields, duplicate ids (across files too), unknown facts, type errors,
@@ -143,7 +144,7 @@ def rules_lint(paths: tuple[str, ...], sources: str | None, fmt: str, no_example
     from shequn.authoring.lint import lint
 
     _existing(paths)
-    problems = lint(paths, sources, examples=not no_examples)
+    problems = lint(paths, sources, examples=not no_examples, builtin=not no_builtin)
     if fmt == "json":
         _echo_json([p.to_dict() for p in problems])
     else:

@@ -227,3 +227,11 @@ def test_a_custom_rule_may_cite_no_source(tmp_path):
 def test_every_builtin_rule_cites_its_document():
     from shequn.rules.ruleset import load_rulesets
     assert all(r.sources for rs in load_rulesets(builtin_paths()) for r in rs.rules)
+
+
+def test_a_custom_file_clashing_with_the_builtins_is_caught_before_check(tmp_path):
+    path = tmp_path / "clash.yaml"
+    path.write_text("name: stages\n" + "version: 1\nrules:\n" + rule("NM201"), encoding="utf-8")
+    codes = [(p.code, p.line) for p in lint([path]) if p.severity != "note"]
+    assert codes == [("duplicate", 1), ("duplicate", 4)]                       # the ruleset name, then the rule id
+    assert [p for p in lint([path], builtin=False) if p.severity != "note"] == []

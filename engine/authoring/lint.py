@@ -35,6 +35,7 @@ from shequn.lang import ast
 from shequn.rules.documents import normalise_quote
 from shequn.errors import (DuplicateIdError, ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors,
                            RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
+from shequn.rulesets import builtin_paths
 from shequn.rules.ruleset import Rule, Ruleset, locate_error, load_ruleset_file, expand_paths, load_rulesets
 
 # The seed files' names, for a --sources folder without a README table
@@ -74,15 +75,22 @@ class SourcesError(ShequnError, ValueError):
 
 # --- entry point -------------------------------------------------------------
 
-def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, examples: bool = True) -> list[Problem]:
-    """Every problem of the ruleset files (folders: their *.yaml), sorted by file, line and column."""
+def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, examples: bool = True,
+         builtin: bool = True) -> list[Problem]:
+    """Every problem of the ruleset files (folders: their *.yaml), sorted by file, line and column.
+
+    With `builtin` (the default) the files are checked beside the built-in rulesets, as `check` loads
+    them: a rule id or ruleset name that clashes with a built-in one is a problem here, not at `check`.
+    """
     paths = list(paths)
     texts = load_sources(sources_dir) if sources_dir is not None else None
     problems: list[Problem] = []
+    mine = {p.resolve() for p in expand_paths(paths)}
+    beside = [p for p in builtin_paths() if Path(p).resolve() not in mine] if builtin else []
     try:
-        load_rulesets(paths)
+        load_rulesets([*beside, *paths])
     except RulesetErrors as exc:
-        problems.extend(_from_error(e) for e in exc.errors)
+        problems.extend(_from_error(e) for e in exc.errors if not e.file or Path(e.file).resolve() in mine)
     placed: list[tuple[Rule, Lines]] = []
     for path in expand_paths(paths):
         ruleset = load_ruleset_file(path)[0]
