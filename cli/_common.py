@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, NoReturn, ParamSpec, TypeVar
@@ -35,6 +37,7 @@ R = TypeVar("R")
 FAIL_ON = SEVERITIES + ("never",)
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70          # EX_SOFTWARE of sysexits.h
+EXIT_INTERRUPTED = 130      # 128 + SIGINT, as shells report Ctrl-C
 
 
 class BadInput(click.ClickException):
@@ -81,6 +84,10 @@ def exit_codes() -> Iterator[None]:
     """Turn errors into exit codes by class (see the module docstring)."""
     try:
         yield
+    except KeyboardInterrupt:
+        # click would make it Abort, exit 1, the code for "findings": say interrupted instead
+        click.echo("shequn: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise                                   # click's own: usage errors exit 2, the rest as click decides
     except InternalError as exc:
@@ -126,12 +133,32 @@ def split_selectors(values: Iterable[str] | None) -> list[str]:
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
+def replace_file(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file the command produces without ever destroying the previous one: the
+    text goes to a temporary file in the same folder, renamed over the old one once
+    complete. BadInput (the old file kept, and said so) when it cannot be written."""
+    target = Path(path)
+    kept = " (the previous file is unchanged)" if target.exists() else ""
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if target.exists():
+            shutil.copymode(target, tmp)     # keep the old file's permissions
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror or exc}{kept}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
 def write_output(text: str, output: str | None) -> None:
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+        replace_file(output, text)
     else:
         click.echo(text, nl=not text.endswith("\n"))
 

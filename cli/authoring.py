@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import click
 
-from shequn.cli._common import BadInput, handle_errors, make_engine
+from shequn.cli._common import BadInput, handle_errors, make_engine, replace_file
 
 if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
     from shequn.diagnose.engine import Engine
@@ -231,10 +231,7 @@ def facts_init(output: str | None, force: bool) -> None:
     if output:
         if Path(output).exists() and not force:
             raise BadInput(f"{output}: already exists (use --force to overwrite)")
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"{output}: cannot write: {exc.strerror or exc}") from None
+        replace_file(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

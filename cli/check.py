@@ -209,7 +209,7 @@ def read_facts(path: str) -> Facts:
 
 
 def _load_baseline(path: str) -> list[Report]:
-    if not Path(path).is_file():
+    if not Path(path).exists():             # a pipe or a directory: the reader says what it is
         raise BadInput(f"{path}: no such baseline file")
     return load_report_file(path)
 

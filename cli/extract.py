@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from shequn.cli._common import BadInput, handle_errors, internal_error
+from shequn.cli._common import BadInput, handle_errors, internal_error, replace_file
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar          # what click.progressbar returns
@@ -102,10 +102,6 @@ def extract(exports: tuple[str, ...], staff: tuple[str, ...], staff_file: Option
         click.echo(f"note: {note}", err=True)
     text = render(facts, prov, fmt)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as exc:
-            raise BadInput(f"{output}: cannot write ({exc.strerror or exc})") from None
+        replace_file(output, text)
     else:
         click.echo(text, nl=False)

@@ -14,12 +14,14 @@ from pydantic_core import ErrorDetails
 
 from shequn.errors import ShequnError
 
+from .files import NotRegularFileError, read_regular
 from .model import Facts, cross_problems
 from .vocabulary import BY_NAME, SECTIONS
 
 MAX_BYTES = 5_000_000       # a facts file is a page of numbers, not a data dump
 MAX_DEPTH = 32
 MAX_ALIASES = 64            # anchors are fine; billion-laughs is not
+MAX_NODES = 100_000         # nodes once aliases are expanded: a few aliases can still mean billions
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,35 @@ class _SafeLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+def expanded_size(root: yaml.Node) -> int:
+    """The number of nodes of a composed tree once every alias is expanded, computed
+    without expanding (each shared node is sized once); YAMLError past MAX_NODES or
+    for an alias inside its own anchor."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise yaml.YAMLError("an alias refers to its own anchor (a recursive structure)")
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        if total > MAX_NODES:
+            raise yaml.YAMLError(f"more than {MAX_NODES:,} values once aliases are expanded "
+                                 "(anchor expansion is limited)")
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
 class Lines(dict[str, int]):
     """{dotted path: 1-based line of its key}; `.value(path)` is where the value starts.
 
@@ -121,6 +152,33 @@ def _line_map(node: yaml.Node, prefix: str = "", out: Lines | None = None) -> Li
     return out
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object with a key twice (json.loads would silently keep the last value)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"duplicate key '{key}'")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _loads(text: str, file: str) -> Any:
+    """json.loads refusing duplicate keys like the YAML loader: located by the YAML reading
+    of the same text (JSON is a subset of YAML) when it can be."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        _load_yaml(text, file)          # raises the same refusal with its line
+        raise FactsError([Problem(file, "", f"invalid JSON: {exc}")]) from None
+
+
 def read_json(text: str, file: str) -> tuple[Any, Lines]:
     """Strict JSON (a `.json` file): a trailing comma, a comment or a single quote is an error
     with its line and column. The line map comes from reading the same text as YAML, of which
@@ -129,7 +187,7 @@ def read_json(text: str, file: str) -> tuple[Any, Lines]:
     if not stripped.strip():
         raise FactsError([Problem(file, "", "empty file")])
     try:
-        data = json.loads(stripped)
+        data = _loads(stripped, file)
     except RecursionError:
         raise FactsError([Problem(file, "", "invalid JSON: nested too deeply")]) from None
     except json.JSONDecodeError as exc:
@@ -150,7 +208,9 @@ def read_document(text: str, file: str, *, strict_json: bool = False) -> tuple[A
         raise FactsError([Problem(file, "", "empty file")])
     if stripped[0] in "[{":
         try:
-            return json.loads(stripped), Lines()
+            return _loads(stripped, file), Lines()
+        except FactsError:
+            raise                       # already located (a duplicate key)
         except RecursionError:
             raise FactsError([Problem(file, "", "invalid JSON: nested too deeply")]) from None
         except ValueError as exc:
@@ -171,6 +231,7 @@ def _load_yaml(text: str, file: str) -> tuple[Any, Lines]:
         node = loader.get_single_node()
         if node is None:
             raise FactsError([Problem(file, "", "empty file")])
+        expanded_size(node)         # before anything walks the tree with its aliases expanded
         data = loader.construct_document(node)
         return data, _line_map(node)
     except yaml.MarkedYAMLError as exc:
@@ -190,13 +251,11 @@ def read_file(path: str | os.PathLike[str]) -> tuple[Any, Lines]:
     try:
         if os.path.isdir(path):
             raise FactsError([Problem(file, "", "is a directory, not a file")])
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise FactsError([Problem(file, "", f"file too large ({size:,} bytes; limit {MAX_BYTES:,})")])
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)      # a pipe or a device would block or never end
     except FileNotFoundError:
         raise FactsError([Problem(file, "", "no such file")]) from None
+    except NotRegularFileError as exc:
+        raise FactsError([Problem(file, "", exc.problem)]) from None
     except OSError as exc:
         raise FactsError([Problem(file, "", f"cannot read: {exc.strerror or exc}")]) from None
     if b"\x00" in raw:

@@ -125,3 +125,37 @@ def test_extract_keeps_the_exports_text_out_of_an_internal_error(monkeypatch, tm
     result = CliRunner().invoke(extract, [str(tmp_path / "x.csv")])
     assert result.exit_code == 70
     assert result.stderr == "shequn: internal error, please report it: KeyError\n"
+
+
+def test_ctrl_c_exits_130_without_traceback(monkeypatch, facts_file):
+    from shequn.diagnose.engine import Engine
+
+    def interrupted(self, facts, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(Engine, "evaluate", interrupted)
+    result = run("check", facts_file)
+    assert result.exit_code == 130
+    assert result.stderr == "shequn: interrupted\n"
+    assert "Traceback" not in result.stderr + result.output
+
+
+@pytest.mark.parametrize("args", [["check", "{facts}", "--format", "json", "-o", "{out}"],
+                                  ["facts", "init", "-o", "{out}", "--force"]])
+def test_a_failed_write_keeps_the_previous_file(monkeypatch, tmp_path, facts_file, args):
+    import os
+
+    out = tmp_path / "out.txt"
+    out.write_text("the previous report\n", encoding="utf-8")
+    real_replace = os.replace
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "replace", disk_full)
+    result = run(*[a.format(facts=facts_file, out=out) for a in args])
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr
+    assert "the previous file is unchanged" in result.stderr
+    assert out.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+

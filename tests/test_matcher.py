@@ -138,3 +138,49 @@ def test_the_delete_ruleset_check_sees_a_call(tmp_path):
     path = tmp_path / "bad.py"
     path.write_text("import durable_rules_engine as dr\ndr.delete_ruleset(handle)\n", encoding="utf-8")
     assert calls_named(path, "delete_ruleset") == [2]
+
+
+# --- cleanup on every path: durable_rules refuses every evaluation (MemoryError)
+# once about 1,024 sessions are alive, so 2,000 leaked sessions would show it
+
+class _Rejecting:
+    """durable_rules_engine whose assert_facts makes the session (its actions run out:
+    deleting a state with actions never started crashes durable 2.0.28), then raises `exc`."""
+
+    def __init__(self, real, exc: BaseException) -> None:
+        self._real, self._exc = real, exc
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+    def assert_facts(self, handle: int, facts: str):
+        _, state = self._real.assert_facts(handle, facts)
+        if self._real.start_action_for_state(handle, state):
+            while self._real.complete_and_start_action(handle, state):
+                pass
+        raise self._exc
+
+
+@pytest.mark.parametrize("exc", ["rejected", "interrupt"])
+def test_a_session_is_deleted_when_the_assert_raises(matcher: Matcher, monkeypatch, exc: str) -> None:
+    import shequn.durable.matcher as module
+
+    real = module._dr
+    error = real.error("303") if exc == "rejected" else KeyboardInterrupt()
+    monkeypatch.setattr(module, "_dr", _Rejecting(real, error))
+    for _ in range(2000):
+        with pytest.raises((module.MatcherError, KeyboardInterrupt)):
+            matcher.run(community(7), no_chain)
+    monkeypatch.setattr(module, "_dr", real)
+    assert set(matcher.run(community(7), no_chain)) == {"seen", "more-than-5", "less-than-10"}
+
+
+@pytest.mark.parametrize("exc", [RuntimeError, KeyboardInterrupt])
+def test_a_session_is_deleted_when_the_chain_raises(matcher: Matcher, exc: type[BaseException]) -> None:
+    def chain(name: str, sid: str) -> list[str]:
+        raise exc()
+
+    for _ in range(2000):
+        with pytest.raises(exc):
+            matcher.run(community(7), chain)
+    assert set(matcher.run(community(7), no_chain)) == {"seen", "more-than-5", "less-than-10"}

@@ -87,22 +87,44 @@ class Matcher:
         with self._lock:
             sid = str(next(self._sids))
             handle = self._handle
+            # the session is deleted whatever is raised, an interrupt or a rejected assert
+            # included: every leaked session keeps megabytes, and durable_rules refuses
+            # every evaluation once about a thousand are alive
+            pending: list[int] = []         # the state handle while its actions are not started
             try:
-                code, state = _dr.assert_facts(handle, facts_json(sid))
-            except _dr.error as exc:
-                raise MatcherError(f"durable_rules rejected the facts: {exc}") from None
-            fired: list[str] = []
-            try:
-                if code != _OK:
-                    return fired
-                result = _dr.start_action_for_state(handle, state)
-                message = result[1] if result else None
-                while message:
-                    name = message[2:message.index('"', 2)]     # '{"<rule name>": {...}}'
-                    fired.append(name)
-                    for fact in chain(name, sid):
-                        _dr.assert_fact(handle, fact)
-                    message = _dr.complete_and_start_action(handle, state)
+                return self._fire(handle, sid, facts_json, chain, pending)
             finally:
-                _dr.delete_state(handle, sid)
+                self._delete(handle, sid, pending)
+
+    @staticmethod
+    def _fire(handle: int, sid: str, facts_json: Callable[[str], str],
+              chain: Callable[[str, str], Iterable[str]], pending: list[int]) -> list[str]:
+        try:
+            code, state = _dr.assert_facts(handle, facts_json(sid))
+        except _dr.error as exc:
+            raise MatcherError(f"durable_rules rejected the facts: {exc}") from None
+        fired: list[str] = []
+        if code != _OK:
             return fired
+        pending.append(state)
+        result = _dr.start_action_for_state(handle, state)
+        pending.clear()
+        message = result[1] if result else None
+        while message:
+            name = message[2:message.index('"', 2)]     # '{"<rule name>": {...}}'
+            fired.append(name)
+            for fact in chain(name, sid):
+                _dr.assert_fact(handle, fact)
+            message = _dr.complete_and_start_action(handle, state)
+        return fired
+
+    @staticmethod
+    def _delete(handle: int, sid: str, pending: list[int]) -> None:
+        try:
+            if pending:     # deleting a state whose actions were never started crashes 2.0.28: run them out
+                result = _dr.start_action_for_state(handle, pending[0])
+                while result and _dr.complete_and_start_action(handle, pending[0]):
+                    pass
+            _dr.delete_state(handle, sid)
+        except _dr.error:
+            pass        # no state was made (the assert was refused first): nothing to free

@@ -7,6 +7,7 @@ can adopt the tool on a sick group and stop regressions.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from shequn.facts.files import is_regular_file, open_regular, read_regular
 from shequn.report.i18n import labels
 from shequn.report.model import Finding, Report
 from shequn.report.views import environment, finding_view, score_class, today
@@ -109,12 +111,15 @@ def baseline_for(report: Report, baselines: Sequence[Report]) -> Report | None:
     return baselines[0] if len(baselines) == 1 else None
 
 
+MAX_REPORT_BYTES = 200_000_000       # a portfolio of many reports as JSON Lines, not more
+
+
 def load_reports(path: str | Path) -> list[Report]:
     """Reports from a report JSON file: one report, a list of reports, or JSON Lines.
 
     Raises ValueError with the file name when it is not a report file.
     """
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_regular(path, MAX_REPORT_BYTES).decode("utf-8")   # a pipe would block: regular files only
     try:
         data = json.loads(text)
         items = data if isinstance(data, list) else [data]
@@ -141,9 +146,11 @@ def is_report_file(path: str | Path) -> bool:
     p = Path(path)
     if p.suffix.lower() not in (".json", ".jsonl"):
         return False
+    if not is_regular_file(p):               # a pipe would block; the reader of the file says what is wrong
+        return False
     try:
-        with p.open(encoding="utf-8") as fh:
-            head = fh.read(4096)
+        with open_regular(p) as fh:
+            head = codecs.getincrementaldecoder("utf-8")().decode(fh.read(4096), final=False)
     except OSError:
         return False
     return '"schema_version"' in head

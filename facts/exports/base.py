@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Optional
 
 from shequn.errors import ShequnError
 
+from ..files import open_regular
+
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
@@ -227,7 +229,7 @@ class HashingReader(io.RawIOBase):
     def __init__(self, path: str, progress: Optional[Callable[[int], object]] = None):
         super().__init__()
         self.path = path
-        self._f = open(path, "rb")
+        self._f = open_regular(path)
         self.sha = hashlib.sha256()
         self.pos = 0
         self._progress = progress
@@ -336,7 +338,7 @@ def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 
     """
     backend = ijson_backend()
     out: dict[str, Any] = {}
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         try:
             n = 0
             for prefix, event, value in backend.parse(f, use_float=True):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, Union
 
+from ..files import read_regular
 from .base import ExportError, basename
 from .measure import parse_as_of, staff_entries
 
@@ -72,12 +73,14 @@ def _as_of(as_of: object) -> Optional[float]:
         raise ExportError(f"--as-of: not an ISO-8601 date or time: {str(as_of)[:40]!r}") from None
 
 
+MAX_STAFF_FILE_BYTES = 1_000_000      # ids or names, one a line: a page, not a dump
+
+
 def _read_staff_file(staff_file: Optional[str]) -> Optional[str]:
     if staff_file is None:
         return None
     try:
-        with open(staff_file, encoding="utf-8-sig") as f:
-            return f.read()
+        return read_regular(staff_file, MAX_STAFF_FILE_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ExportError(f"{basename(staff_file)}: cannot read the staff file "
                           f"({getattr(exc, 'strerror', None) or exc})") from None

@@ -5,6 +5,7 @@ import codecs
 import os
 from typing import Any, Callable, Iterator, Optional, cast
 
+from ..files import open_regular
 from .base import READERS, DayStat, ExportError, HashingReader, Message, People, ReadContext, Reader, basename
 from .measure import ChatLog, build_log, iso
 from .options import ExtractOptions
@@ -29,7 +30,7 @@ def open_head(path: str) -> tuple[str, bytes]:
     if os.path.isdir(path):
         raise ExportError(f"{label}: is a directory, not an export file")
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:          # a pipe or a device would block or never end
             head = f.read(HEAD_BYTES)
     except OSError as exc:
         raise ExportError(f"{label}: cannot read ({exc.strerror or exc})") from None
