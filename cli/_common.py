@@ -138,6 +138,14 @@ def replace_file(path: str | os.PathLike[str], text: str) -> None:
     text goes to a temporary file in the same folder, renamed over the old one once
     complete. BadInput (the old file kept, and said so) when it cannot be written."""
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # a terminal, /dev/stdout or a pipe someone reads: nothing to keep, write straight to it
+        try:
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot write: {exc.strerror or exc}") from None
+        return
     kept = " (the previous file is unchanged)" if target.exists() else ""
     tmp: str | None = None
     try:
