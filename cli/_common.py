@@ -84,6 +84,10 @@ def exit_codes() -> Iterator[None]:
     """Turn errors into exit codes by class (see the module docstring)."""
     try:
         yield
+    except BrokenPipeError:
+        # the reader went away (`shequn check … | head`): stop quietly, as a pipeline expects
+        quiet_stdout()
+        sys.exit(0)
     except KeyboardInterrupt:
         # click would make it Abort, exit 1, the code for "findings": say interrupted instead
         click.echo("shequn: interrupted", err=True)
@@ -96,6 +100,13 @@ def exit_codes() -> Iterator[None]:
         raise BadInput(problems_of(exc)) from None
     except Exception as exc:  # noqa: BLE001 - anything else is a bug: say so, never hide it as bad input
         internal_error(exc)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush cannot complain about the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:                           # imported when first used: `shequn 
     Evaluated = tuple[str, Report, Facts]                   # a file, its report, and the facts it was made from
     Explanations = dict[str, dict[str, Any]]                # explain_report's, by rule id
 
-FORMATS = ("text", "json", "jsonl", "markdown", "html")
+FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
 
 
 @click.command()
@@ -42,12 +42,14 @@ FORMATS = ("text", "json", "jsonl", "markdown", "html")
               help="A chat export or WeCom statistics file of the community (repeatable): its measured facts "
                    "fill in what the facts file leaves out; where both give a value, the report shows both.")
 @click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
+@click.option("--statistics", is_flag=True, help="Instead of the reports, count the open findings by rule over all "
+                                                 "communities (JSON with --format json).")
 @click.option("--threshold", "thresholds", multiple=True, metavar="RULE.NAME=VALUE",
               help="Set one of shequn's own thresholds for this run (repeatable; `shequn rules show RULE` names them).")
 @handle_errors
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          exports: Sequence[str], explain: bool, thresholds: tuple[str, ...]) -> None:
+          exports: Sequence[str], explain: bool, statistics: bool, thresholds: tuple[str, ...]) -> None:
     """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
 
     Every good file is reported; each bad one is named on stderr, and the exit
@@ -84,7 +86,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
         from shequn.report.diff import baseline_for, mark_baseline
         reports = [(p, mark_baseline(r, baseline_for(r, baselines))) for p, r in reports]
     plain = [r for _, r in reports]
-    if fmt in ("json", "jsonl"):
+    if statistics:
+        write_output(render_statistics(_translated(plain, lang, engine), fmt), output)
+    elif fmt == "concise":
+        shown = _translated(plain, lang, engine)
+        write_output("".join(concise_lines(p, r) for (p, _), r in zip(reports, shown)), output)
+    elif fmt in ("json", "jsonl"):
         data = [r.model_dump(mode="json") for r in plain]
         for item, extra in zip(data, explained or []):
             item["explanations"] = extra
@@ -105,6 +112,26 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     if problems:
         raise BadInput(problems)
     sys.exit(exit_status(plain, fail_on, new_only=fail_on_new))
+
+
+def concise_lines(path: str, report: Report) -> str:
+    """One line per open finding, like a linter: `file: RULE severity title`."""
+    return "".join(f"{path}: {f.rule} {f.severity} {f.title}\n" for f in report.findings if f.status == "open")
+
+
+def render_statistics(reports: Sequence[Report], fmt: str) -> str:
+    """Open findings counted by rule over all the communities, most frequent first."""
+    counts: dict[str, list[Any]] = {}
+    for report in reports:
+        for f in report.findings:
+            if f.status == "open":
+                counts.setdefault(f.rule, [0, f.severity, f.title])[0] += 1
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    if fmt in ("json", "jsonl"):
+        return json.dumps([{"rule": rule, "count": n, "severity": sev, "title": title} for rule, (n, sev, title) in rows],
+                          ensure_ascii=False, indent=2) + "\n"
+    width = len(str(rows[0][1][0])) if rows else 1
+    return "".join(f"{n:>{width}}  {rule:<7} {sev:<8} {title}\n" for rule, (n, sev, title) in rows)
 
 
 def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:

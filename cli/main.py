@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from shequn.cli import authoring, catalogue, coverage_cmds
-from shequn.cli._common import exit_codes, internal_error
+from shequn.cli._common import exit_codes, internal_error, quiet_stdout
 from shequn.cli.check import check
 from shequn.cli.extract import extract
 from shequn.cli.reports import diff
@@ -80,6 +80,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        quiet_stdout()
+        sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - last line of defence, outside any command
         internal_error(exc, debug="--debug" in sys.argv[1:])
 

@@ -84,3 +84,32 @@ def test_rules_list_typos_exit_2():
     assert run("rules", "list", "--dimension", "gov").exit_code == 2
     result = run("rules", "list", "--doc", "six-aspect")
     assert result.exit_code == 2 and "did you mean 'six-aspects'" in result.stderr
+
+
+def test_concise_is_one_line_per_open_finding(tmp_path):
+    facts = write(tmp_path, "g.yaml", "community: {name: G}\ngovernance: {group_rules: false}\n")
+    result = run("check", facts, "--format", "concise", "--fail-on", "never")
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith(f"{facts}: ") for line in lines)
+    assert any(" NM201 warning " in line for line in lines)
+
+
+def test_statistics_count_findings_by_rule(tmp_path):
+    a = write(tmp_path, "a.yaml", "community: {name: A}\ngovernance: {group_rules: false}\n")
+    b = write(tmp_path, "b.yaml", "community: {name: B}\ngovernance: {group_rules: false}\n")
+    text = run("check", a, b, "--statistics", "--fail-on", "never").stdout
+    assert text.splitlines()[0].split()[:3] == ["2", "NM201", "warning"]
+    data = json.loads(run("check", a, b, "--statistics", "--format", "json", "--fail-on", "never").stdout)
+    assert {"rule": "NM201", "count": 2, "severity": "warning", "title": data[0]["title"]} in data
+
+
+def test_piping_into_head_stops_quietly():
+    import subprocess
+    import sys
+    script = ("import sys; from shequn.cli.main import main; "
+              "sys.argv = ['shequn', 'check', 'facts/examples/', '--format', 'markdown', '--fail-on', 'never']; main()")
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)                      # like `head -c 10`: read a little, then go away
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and "Broken pipe" not in err and "Traceback" not in err
