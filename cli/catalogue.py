@@ -62,8 +62,10 @@ def rules_list(fmt: str, kind: str | None, dimension: str | None, stage: int | N
 @click.argument("rule_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the page (the quotes stay as the documents we hold give them).")
 @handle_errors
-def rules_show(rule_id: str, fmt: str, rulesets: tuple[str, ...]) -> None:
+def rules_show(rule_id: str, fmt: str, rulesets: tuple[str, ...], lang: str) -> None:
     """One rule's page: what it checks, why, what to do, condition, examples."""
     import difflib
 
@@ -78,4 +80,4 @@ def rules_show(rule_id: str, fmt: str, rulesets: tuple[str, ...]) -> None:
     if fmt == "json":
         click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
     else:
-        click.echo(rule_page(rule))
+        click.echo(rule_page(rule, lang=lang))

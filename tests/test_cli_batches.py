@@ -113,3 +113,12 @@ def test_piping_into_head_stops_quietly():
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0 and "Broken pipe" not in err and "Traceback" not in err
+
+
+def test_rules_show_in_chinese_with_placeholders_in_words():
+    text = run("rules", "show", "ST201", "--lang", "zh").stdout
+    assert text.startswith("ST201: 真正参与的成员太少") and "检查什么" in text and "怎么做" in text
+    assert "{" not in text.split("条件")[0]                      # no raw {fact} placeholder before the condition
+    assert "‹近7天发言人数›" in text and "10%" in text
+    english = run("rules", "show", "ST201").stdout
+    assert "‹members who posted in the last 7 days›" in english and "{size." not in english.split("Condition")[0]
