@@ -311,6 +311,8 @@ def _problem_from_error(err: ErrorDetails, file: str, lines: dict[str, int]) -> 
         fact = BY_NAME[".".join(loc[:-1])]
         path = fact.name
         message = f"list item {_describe(value)} is not one of {', '.join(fact.values)}"
+    elif kind == "value_error" and fact is not None:
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
     elif fact is not None:
         message = f"expected {fact.unit}, got {_describe(value)}"
         if kind in ("too_long", "string_too_long"):

@@ -9,10 +9,10 @@ import datetime
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, create_model, model_validator
 from pydantic.config import JsonDict
 
-from .typed import typed_value
+from .typed import no_control_characters, typed_value
 from .vocabulary import CHANNELS, FACTS, SECTIONS, Fact
 
 MAX_TEXT = 2000
@@ -34,7 +34,8 @@ def annotation(fact: Fact) -> Any:
 def _annotation(fact: Fact) -> Any:
     kind = fact.kind
     if kind == "text":
-        return Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
+        return Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT),
+                         AfterValidator(no_control_characters)]
     if kind == "bool":
         return StrictBool
     if kind == "count":

@@ -61,3 +61,12 @@ def typed_value(kind: str, value: Any) -> Any:
         number = parse_number(value)
         return number if number is not None else value
     return value
+
+
+def no_control_characters(text: str) -> str:
+    """Refuse text with control characters (an escape sequence in a group's name would
+    rewrite the terminal of whoever reads the report); tabs and line breaks are fine."""
+    for ch in text:
+        if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc":
+            raise ValueError(f"contains a control character (U+{ord(ch):04X}); remove it")
+    return text

@@ -235,3 +235,11 @@ def test_a_custom_file_clashing_with_the_builtins_is_caught_before_check(tmp_pat
     codes = [(p.code, p.line) for p in lint([path]) if p.severity != "note"]
     assert codes == [("duplicate", 1), ("duplicate", 4)]                       # the ruleset name, then the rule id
     assert [p for p in lint([path], builtin=False) if p.severity != "note"] == []
+
+
+def test_rule_text_with_an_escape_sequence_is_refused(tmp_path):
+    path = tmp_path / "esc.yaml"
+    path.write_text(HEADER + rule("ESC001").replace("title: Too big to know each other", 'title: "x\\e[2J"'),
+                    encoding="utf-8")
+    (problem,) = [p for p in lint([path], builtin=False, examples=False) if p.severity != "note"]
+    assert problem.message == "title: contains a control character (U+001B); remove it" and problem.line == 5

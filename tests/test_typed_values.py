@@ -62,3 +62,12 @@ def test_yaml_stays_yaml(tmp_path):
     path = tmp_path / "facts.yaml"
     path.write_text('{"community": {"name": "x"}, "size": {"members": 10,}}', encoding="utf-8")   # flow YAML allows it
     assert load_facts(path).flat()["size.members"] == 10
+
+
+def test_text_with_a_control_character_is_refused():
+    """An escape sequence in a group's name would rewrite the terminal of whoever reads the report."""
+    with pytest.raises(FactsError) as exc:
+        validate_facts({"community": {"name": "evil\x1b]0;pwned\x07\x1b[2J"}})
+    (problem,) = exc.value.problems
+    assert problem.path == "community.name" and "control character (U+001B)" in problem.message
+    assert validate_facts({"community": {"name": "两行\n名字\t也行"}}).community.name == "两行\n名字\t也行"

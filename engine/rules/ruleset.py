@@ -14,6 +14,7 @@ from typing import Any, Iterable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from shequn.facts.typed import no_control_characters
 from shequn.facts.loader import FactsError, Lines, read_file
 from shequn.facts.vocabulary import lookup
 
@@ -123,6 +124,15 @@ class Rule(BaseModel):
             raise ValueError("advice items must not be blank")
         return value
 
+    @field_validator("title", "message", "note", "advice")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        # a rule's text reaches terminals and pages: no escape sequences in it
+        for text in (value if isinstance(value, list) else [value]):
+            if isinstance(text, str):
+                no_control_characters(text)
+        return value
+
     @property
     def condition(self) -> ast.Expr:
         return self._condition
@@ -188,6 +198,8 @@ def _pydantic_errors(exc: ValidationError, file: str, lines: Lines, prefix: str,
             msg = f"missing field '{loc}'"
         elif e["type"] == "extra_forbidden":
             msg = f"unknown field '{loc}'"
+        elif e["type"] == "value_error" and "error" in e.get("ctx", {}):
+            msg = f"{loc}: {e['ctx']['error']}" if loc else str(e["ctx"]["error"])
         else:
             msg = f"{loc}: {e['msg'][0].lower()}{e['msg'][1:]}" if loc else e["msg"]
         out.append(RulesetError(msg, file=file, line=lines.get(path) or lines.get(prefix), rule=rule_id))
