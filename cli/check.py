@@ -216,18 +216,17 @@ def evaluate_paths(engine: Engine, paths: list[str]) -> tuple[list[Evaluated], l
 
 
 STDIN = "-"
-STDIN_LIMIT = 5_000_000         # as for a facts file
 
 
 def read_facts(path: str) -> Facts:
     """A facts file, or with `-` one facts document (YAML or JSON) from standard input."""
-    from shequn.facts.loader import FactsError, Problem, load_facts, parse_facts
+    from shequn.facts.loader import MAX_BYTES, FactsError, Problem, load_facts, parse_facts
 
     if path != STDIN:
         return load_facts(path)
-    data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
-    if len(data) > STDIN_LIMIT:
-        raise FactsError([Problem("<stdin>", "", f"more than {STDIN_LIMIT:,} bytes")])
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FactsError([Problem("<stdin>", "", f"more than {MAX_BYTES:,} bytes")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

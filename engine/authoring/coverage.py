@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import yaml
 
 from shequn.lang import ast
+from shequn.lang.rewrite import numbers
 from shequn.rules.documents import DOCUMENTS, normalise_quote
 from shequn.authoring.rule_page import rule_page
 from shequn.rules.ruleset import Rule, Ruleset
@@ -41,18 +42,8 @@ def load_passages(path: str | Path | None = None) -> dict[str, list[dict[str, An
 
 def condition_numbers(rule: Rule) -> list[float]:
     """The numbers a rule's conditions (`applies`, then `when`) compare with, in order of first use."""
-    seen: dict[float, None] = {}
-
-    def walk(node: ast.Expr) -> None:
-        if isinstance(node, ast.Literal) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            seen.setdefault(node.value)
-        for child in ast.children(node):
-            walk(child)
-
-    if rule.applicability is not None:
-        walk(rule.applicability)
-    walk(rule.condition)
-    return list(seen)
+    found = (numbers(rule.applicability) if rule.applicability is not None else []) + numbers(rule.condition)
+    return list(dict.fromkeys(found))
 
 
 def number_text(value: Any) -> str:

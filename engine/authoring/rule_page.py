@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import yaml
 
-from shequn.diagnose.rule_info import compared_fact
 from shequn.facts.vocabulary import lookup
 from shequn.report.values import format_value
 from shequn.rules.documents import DOCUMENTS
 from shequn.rules.ruleset import MESSAGE_VALUES, PLACEHOLDER, Rule
+from shequn.rules.thresholds import compared_fact
 
 HEADINGS = {
     "en": {"checks": "What it checks", "why": "Why", "note": "Note", "todo": "What to do", "applies": "Applies to",

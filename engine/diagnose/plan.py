@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shequn.report.model import build, Action, Finding, PlanItem
-from shequn.diagnose.priority import ACTION_POINTS, SEVERITY_POINTS
+from shequn.diagnose.priority import ACTION_POINTS, priority
 from shequn.diagnose.rule_info import RuleInfo
 
 PLAN_SIZE = 5
@@ -29,7 +29,7 @@ def plan(findings: list[Finding], actions: list[Action], infos: dict[str, RuleIn
         info = infos[a.rule]
         if a.blocker or not a.evidence:
             continue                                   # blockers are findings already
-        points = SEVERITY_POINTS[info.rule.severity] + ACTION_POINTS
+        points = priority(info.rule.severity, minefield=False, stage_points=ACTION_POINTS, past=0.0)
         candidates.append((points, a.rule, info.cause, build(
             PlanItem, rule=a.rule, title=a.title, advice=list(a.advice), evidence=dict(a.evidence),
             severity=info.rule.severity, why="action")))

@@ -30,7 +30,7 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 Threshold = tuple[str, str, float]          # (fact, op, number): `fact op number`
 
 
-def thresholds(node: ast.Expr) -> tuple[Threshold, ...]:
+def comparisons(node: ast.Expr) -> tuple[Threshold, ...]:
     """The comparisons of a fact with a non-zero number in a condition."""
     out: list[Threshold] = []
 

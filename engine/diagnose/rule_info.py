@@ -6,10 +6,10 @@ from typing import Any
 
 from shequn.facts.vocabulary import BY_NAME
 
-from shequn.diagnose.priority import Threshold, thresholds
-from shequn.lang import ast
+from shequn.diagnose.priority import Threshold, comparisons
 from shequn.report.model import SourceRef, ThresholdRef
 from shequn.rules.ruleset import PLACEHOLDER, Rule
+from shequn.rules.thresholds import compared_fact
 
 # Facts that describe what kind of community it is rather than what goes wrong in it:
 # two rules that differ only in these have the same cause.
@@ -21,26 +21,6 @@ def cause_of(rule: Rule) -> frozenset[str] | str:
     """The facts a violation of the rule is about; the rule's id when it reads only context."""
     facts = frozenset(n for n in rule.facts if n.split(".", 1)[0] not in _CONTEXT_SECTIONS and n not in _CONTEXT_FACTS)
     return facts or rule.id
-
-
-def compared_fact(rule: Rule, value: float) -> str | None:
-    """The fact a number of the rule is compared with (`size.active_share_7d < 0.1`), if it is one fact."""
-    def search(node: ast.Expr) -> str | None:
-        if isinstance(node, ast.Compare):
-            for side, other in ((node.left, node.right), (node.right, node.left)):
-                if not (isinstance(other, ast.Literal) and not isinstance(other.value, bool) and other.value == value):
-                    continue
-                if isinstance(side, ast.Name):
-                    return side.name
-                if isinstance(side, ast.Arith) and side.op in "+-":     # a sum of shares is a share
-                    return ast.names(side)[0]
-        return next((found for c in ast.children(node) if (found := search(c)) is not None), None)
-
-    for condition in (rule.condition, rule.applicability):
-        found = search(condition) if condition is not None else None
-        if found is not None:
-            return found
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +52,7 @@ class RuleInfo:
         return cls(index, rule, tuple(rule.facts), tuple(evidence), rule.stage, rule.gate,
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
                    tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
-                   selected, cause_of(rule), thresholds(rule.condition), tuple(rule.applies_facts),
+                   selected, cause_of(rule), comparisons(rule.condition), tuple(rule.applies_facts),
                    tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source,
                                                       fact=compared_fact(rule, t.value))
                          for n, t in rule.thresholds.items()))

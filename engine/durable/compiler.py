@@ -19,7 +19,7 @@ from typing import Any, Iterable, Union
 
 from shequn.errors import ExpressionTypeError
 from shequn.lang import ast
-from shequn.lang.ast import FLIPPED, NEGATED
+from shequn.lang.ast import NEGATED
 from shequn.lang.rewrite import canonical_number, divisors, fold_constants, isolate
 
 Cond = Union[dict[str, Any], bool]          # a durable condition, or a constant after folding

@@ -43,7 +43,6 @@ from shequn.facts.vocabulary import BY_NAME
 from shequn.lang import ast
 from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
 from shequn.lang.rewrite import encode_value, substitute
-from shequn.lang.ast import format_number
 from shequn.rules.ruleset import Rule
 
 STAGES = (1, 2, 3, 4, 5)

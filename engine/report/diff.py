@@ -19,7 +19,7 @@ from shequn.facts.files import is_regular_file, open_regular, read_regular
 from shequn.report.i18n import labels
 from shequn.report.model import Finding, Report
 from shequn.report.views import environment, finding_view, score_class, today
-from shequn.rules.ruleset import SEVERITY_ORDER
+from shequn.rules.names import SEVERITY_ORDER
 
 
 class ScoreChange(BaseModel):

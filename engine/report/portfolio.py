@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from shequn.report.i18n import labels
 from shequn.report.model import Report
 from shequn.report.views import environment, plan_view, report_view, score_class, score_text, today
-from shequn.rules.ruleset import SEVERITY_ORDER
+from shequn.rules.names import SEVERITY_ORDER
 
 
 def anchor(i: int) -> str:

@@ -20,7 +20,7 @@ from shequn.report.values import format_value
 from shequn.report.views import (own_thresholds_text, community_meta, confirm_questions, dimension_views, evidence_items, fact_text,
                                  is_unconfirmed, not_applicable_text, plan_empty_text, plan_view, question_groups,
                                  score_text, stage_heading, stage_label)
-from shequn.rules.ruleset import SEVERITIES
+from shequn.rules.names import SEVERITIES
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"critical": "✖", "warning": "▲", "info": "●"}

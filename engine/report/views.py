@@ -21,7 +21,7 @@ from shequn.report.i18n import Labels, labels
 from shequn.report.model import Confirm, Finding, Report
 from shequn.report.values import fact_label, fact_question, format_value
 from shequn.rules.documents import DOCUMENTS
-from shequn.rules.ruleset import SEVERITIES
+from shequn.rules.names import SEVERITIES
 
 
 def score_class(score: int | None) -> str:

@@ -26,9 +26,7 @@ from shequn.lang.rewrite import divisors, numbers
 from shequn.lang.parser import parse
 from shequn.lang.types import check, suggestion
 
-# re-exported: the kinds, severities and dimensions live in rules/names.py
-from shequn.rules.names import DIMENSIONS as DIMENSIONS, KINDS as KINDS, SEVERITIES as SEVERITIES
-from shequn.rules.names import SEVERITY_ORDER as SEVERITY_ORDER, Dimension, Kind, Severity
+from shequn.rules.names import Dimension, Kind, Severity
 
 # Values a message may name besides facts: filled in by the report, never read by conditions.
 MESSAGE_VALUES = {"stage.violated_essential": "the title of the violated essential that bounds the stage"}

@@ -18,6 +18,7 @@ import math
 from typing import Mapping
 
 from shequn.errors import ConfigError
+from shequn.lang import ast
 from shequn.lang.parser import parse
 from shequn.lang.rewrite import replace_number
 from shequn.rules.ruleset import Rule, Threshold
@@ -73,3 +74,23 @@ def _with(rule: Rule, values: dict[str, float]) -> Rule:
                                    "thresholds": thresholds})
     copy.set_condition(parse(str(when)), parse(str(applies)) if applies is not None else None)
     return copy
+
+
+def compared_fact(rule: Rule, value: float) -> str | None:
+    """The fact a number of the rule is compared with (`size.active_share_7d < 0.1`), if it is one fact."""
+    def search(node: ast.Expr) -> str | None:
+        if isinstance(node, ast.Compare):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if not (isinstance(other, ast.Literal) and not isinstance(other.value, bool) and other.value == value):
+                    continue
+                if isinstance(side, ast.Name):
+                    return side.name
+                if isinstance(side, ast.Arith) and side.op in "+-":     # a sum of shares is a share
+                    return ast.names(side)[0]
+        return next((found for c in ast.children(node) if (found := search(c)) is not None), None)
+
+    for condition in (rule.condition, rule.applicability):
+        found = search(condition) if condition is not None else None
+        if found is not None:
+            return found
+    return None
