@@ -1,0 +1,1 @@
+"""The question flow shared by the operator's page and `shequn interview`."""
