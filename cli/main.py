@@ -17,6 +17,7 @@ from shequn.cli._common import exit_codes, internal_error, quiet_stdout
 from shequn.cli.check import check
 from shequn.cli.extract import extract
 from shequn.cli.reports import diff
+from shequn.cli.serve import serve
 
 
 class ShequnGroup(click.Group):
@@ -53,6 +54,7 @@ def facts() -> None:
 cli.add_command(check)
 cli.add_command(diff)
 cli.add_command(authoring.explain_cmd)
+cli.add_command(serve)
 
 rules.add_command(catalogue.rules_list)
 rules.add_command(catalogue.rules_show)
