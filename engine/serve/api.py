@@ -10,6 +10,7 @@ titles, messages and advice as the Chinese report pages show them.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -56,29 +57,62 @@ def _selection(request: Request) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return selectors(request.query_params.getlist("select")), selectors(request.query_params.getlist("ignore"))
 
 
-def _parse(text: str, yaml: bool) -> tuple[Any, Lines]:
-    """JSON (or YAML when the client says so), with line numbers for the problems."""
+class Body:
+    """A request body read as JSON (or YAML), with the line map only when a problem needs one."""
+
+    def __init__(self, text: str, yaml: bool) -> None:
+        self.text = text
+        self._lines: Lines | None
+        try:
+            if yaml:
+                self.data, self._lines = read_document(text, BODY)
+            else:
+                # plain JSON first: the line map (a second, YAML reading) costs more than the evaluation
+                self.data, self._lines = read_json_fast(text), None
+        except FactsError as exc:
+            problem = of_facts(exc)
+            raise Problem("bad-json", problem.detail, problem.items) from None
+
+    def lines(self) -> Lines:
+        if self._lines is None:
+            self._lines = read_json(self.text, BODY)[1]
+        return self._lines
+
+    def facts(self) -> Facts:
+        """The body validated as a facts object; a Problem naming every problem with its line."""
+        try:
+            return validate_facts(self.data, BODY, self._lines or {})
+        except FactsError as exc:
+            if self._lines is not None:
+                raise of_facts(exc) from None
+        try:
+            return validate_facts(self.data, BODY, self.lines())
+        except FactsError as exc:
+            raise of_facts(exc) from None
+
+
+def read_json_fast(text: str) -> Any:
+    """Strict JSON without a line map; on any refusal the facts loader reads it again to say where."""
     try:
-        return read_document(text, BODY) if yaml else read_json(text, BODY)
-    except FactsError as exc:
-        problem = of_facts(exc)
-        raise Problem("bad-json", problem.detail, problem.items) from None
+        return json.loads(text, object_pairs_hook=_unique)
+    except (ValueError, RecursionError):
+        return read_json(text, BODY)[0]        # raises FactsError with the line and column
 
 
-async def _body(request: Request) -> tuple[Any, Lines]:
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")       # read again by the loader, which names the key and its line
+    return out
+
+
+async def _body(request: Request) -> Body:
     raw = await request.body()          # BodyLimit cuts it off past the limit while it streams in
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise simple("bad-json", f"{BODY}: not UTF-8 text (byte {exc.start})") from None
-    return _parse(text, "yaml" in request.headers.get("content-type", ""))
-
-
-def _facts(data: Any, lines: Lines, file: str = BODY) -> Facts:
-    try:
-        return validate_facts(data, file, lines)
-    except FactsError as exc:
-        raise of_facts(exc) from None
+    return Body(text, "yaml" in request.headers.get("content-type", ""))
 
 
 def _engine_for(engines: Engines, select: tuple[str, ...], ignore: tuple[str, ...]) -> Engine:
@@ -86,6 +120,14 @@ def _engine_for(engines: Engines, select: tuple[str, ...], ignore: tuple[str, ..
         return engines.get(select, ignore)
     except SelectionError as exc:
         raise of_error(exc, "selection") from None
+
+
+JSON = "application/json"
+
+
+def encode(data: Any) -> bytes:
+    """JSON as JSONResponse writes it, made in the worker thread: a report is tens of kilobytes."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def report_json(report: Report, lang: str, engine: Engine) -> dict[str, Any]:
@@ -106,29 +148,29 @@ async def healthz(request: Request) -> Response:
 async def evaluate(request: Request) -> Response:
     """One community's facts → its report."""
     lang, (select, ignore) = _lang(request), _selection(request)
-    data, lines = await _body(request)
+    body = await _body(request)
     engines = _engines(request)
 
-    def work() -> dict[str, Any]:
-        facts = _facts(data, lines)
+    def work() -> bytes:
+        facts = body.facts()
         engine = _engine_for(engines, select, ignore)
-        return report_json(engine.evaluate(facts), lang, engine)
+        return encode(report_json(engine.evaluate(facts), lang, engine))
 
-    return JSONResponse(await in_thread(_limits(request), work))
+    return Response(await in_thread(_limits(request), work), media_type=JSON)
 
 
 async def evaluate_batch(request: Request) -> Response:
     """A JSON array of facts objects → `{"results": [...]}`: per item, in order, `{"report": …}` or `{"problem": …}`."""
     lang, (select, ignore) = _lang(request), _selection(request)
     limits = _limits(request)
-    data, _ = await _body(request)
+    data = (await _body(request)).data
     if not isinstance(data, list):
         raise simple("bad-request", f"{BODY}: expected a JSON array of facts objects, got {type(data).__name__}")
     if len(data) > limits.max_batch:
         raise simple("too-big", f"{BODY}: {len(data)} items; at most {limits.max_batch} in one batch")
     engines = _engines(request)
 
-    def work() -> list[dict[str, Any]]:
+    def work() -> bytes:
         engine = _engine_for(engines, select, ignore)
         results: list[dict[str, Any]] = []
         for i, outcome in enumerate(engine.evaluate_many(data, on_error="yield")):
@@ -137,9 +179,9 @@ async def evaluate_batch(request: Request) -> Response:
                 results.append({"problem": of_facts(placed).body()})
             else:
                 results.append({"report": report_json(outcome, lang, engine)})
-        return results
+        return encode({"results": results})
 
-    return JSONResponse({"results": await in_thread(limits, work)})
+    return Response(await in_thread(limits, work), media_type=JSON)
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:
@@ -200,18 +242,18 @@ async def questions(request: Request) -> Response:
     """
     lang, (select, ignore) = _lang(request), _selection(request)
     if request.method == "POST":
-        data, lines = await _body(request)
+        body = await _body(request)
     else:
-        given = request.query_params.get("facts")
-        data, lines = _parse(given, yaml=False) if given else ({}, Lines())
+        body = Body(request.query_params.get("facts") or "{}", yaml=False)
+    data = body.data
     if isinstance(data, dict):
         community = data.get("community")
         if community is None or (isinstance(community, dict) and "name" not in community):
-            data = {**data, "community": {**(community or {}), "name": PLACEHOLDER_NAME}}
+            body.data = {**data, "community": {**(community or {}), "name": PLACEHOLDER_NAME}}
     engines = _engines(request)
 
     def work() -> list[dict[str, Any]]:
-        facts = _facts(data, lines)
+        facts = body.facts()
         return question_list(_engine_for(engines, select, ignore).evaluate(facts), lang)
 
     return JSONResponse({"questions": await in_thread(_limits(request), work)})
