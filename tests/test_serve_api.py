@@ -319,3 +319,11 @@ def _refs(node):
     elif isinstance(node, list):
         for v in node:
             yield from _refs(v)
+
+
+def test_extract_has_its_own_time_limit(engine):
+    data = (EXPORTS / "telegram_result.json").read_bytes()
+    client = TestClient(create_app(engine, request_timeout_s=1e-9))          # evaluation cut off at once …
+    assert client.post("/v1/extract", content=data).status_code == 200      # … extraction has longer
+    cut = TestClient(create_app(engine, extract_timeout_s=1e-9))
+    assert_problem(cut.post("/v1/extract", content=data), 503, "timeout")

@@ -21,7 +21,8 @@ from starlette.responses import Response
 from shequn.diagnose.engine import Engine
 from shequn.serve import api, openapi, page
 from shequn.serve.engines import Engines
-from shequn.serve.limits import MAX_BATCH, MAX_BODY_BYTES, MAX_UPLOAD_BYTES, REQUEST_TIMEOUT_S, BodyLimit, Limits
+from shequn.serve.limits import (EXTRACT_TIMEOUT_S, MAX_BATCH, MAX_BODY_BYTES, MAX_UPLOAD_BYTES, REQUEST_TIMEOUT_S,
+                                 BodyLimit, Limits)
 from shequn.serve.problems import Problem, simple
 
 # Starlette's own refusals (no route, wrong method, a form it cannot parse) → our kinds of problem
@@ -51,13 +52,14 @@ async def _bug(request: Request, exc: Exception) -> Response:
 
 
 def create_app(engine: Engine, *, max_body_bytes: int = MAX_BODY_BYTES, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               max_batch: int = MAX_BATCH, request_timeout_s: float = REQUEST_TIMEOUT_S, lang: str = "en") -> Starlette:
+               max_batch: int = MAX_BATCH, request_timeout_s: float = REQUEST_TIMEOUT_S,
+               extract_timeout_s: float = EXTRACT_TIMEOUT_S, lang: str = "en") -> Starlette:
     """The app around `engine`, which it holds for its lifetime. `lang` is the API's default
     `?lang` and the page's first language."""
     if lang not in api.LANGS:
         raise ValueError(f"lang must be one of {', '.join(api.LANGS)}, not {lang!r}")
     limits = Limits(max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes, max_batch=max_batch,
-                    request_timeout_s=request_timeout_s)
+                    request_timeout_s=request_timeout_s, extract_timeout_s=extract_timeout_s)
     routes: list[Any] = [*api.routes(), *openapi.routes(limits), *page.routes(engine)]
     app = Starlette(routes=routes, middleware=[Middleware(BodyLimit, limits=limits)],
                     exception_handlers={Problem: _problem, HTTPException: _http, Exception: _bug})

@@ -22,6 +22,7 @@ MAX_BODY_BYTES = 1_000_000          # a facts object is a page of numbers; a bat
 MAX_UPLOAD_BYTES = 50_000_000       # chat exports: a year of a busy group; bigger ones go through `facts extract`
 MAX_BATCH = 100                     # facts objects in one POST /v1/evaluate/batch
 REQUEST_TIMEOUT_S = 10.0            # evaluating one community takes milliseconds; a batch of 100 well under a second
+EXTRACT_TIMEOUT_S = 120.0           # reading 50 MB of chat export takes seconds to a minute (docs/performance.md)
 UPLOAD_PATHS = ("/v1/extract",)     # the paths whose bodies are uploads, with the upload limit
 
 
@@ -31,6 +32,7 @@ class Limits:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     max_batch: int = MAX_BATCH
     request_timeout_s: float = REQUEST_TIMEOUT_S
+    extract_timeout_s: float = EXTRACT_TIMEOUT_S
 
     def body_limit(self, path: str) -> int:
         return self.max_upload_bytes if path in UPLOAD_PATHS else self.max_body_bytes
@@ -75,14 +77,15 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-async def in_thread(limits: Limits, work: Callable[[], T]) -> T:
+async def in_thread(limits: Limits, work: Callable[[], T], timeout_s: float | None = None) -> T:
     """Run blocking work (evaluation, extraction) in the thread pool; 503 when it outlasts the timeout.
 
     The thread cannot be killed: it is abandoned and finishes on its own, its
     result dropped, while the client already has its answer.
     """
-    with anyio.move_on_after(limits.request_timeout_s):
+    timeout_s = limits.request_timeout_s if timeout_s is None else timeout_s
+    with anyio.move_on_after(timeout_s):
         return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
     # only reached when the deadline cancelled the wait
-    raise simple("timeout", f"the request took longer than {limits.request_timeout_s:g} s; "
+    raise simple("timeout", f"the request took longer than {timeout_s:g} s; "
                             "send fewer items at once, or run `shequn check` for large work")

@@ -126,8 +126,9 @@ def _paths(limits: Limits) -> dict[str, Any]:
                            "group statistics → `{facts, provenance}`, as `shequn facts extract` measures them. Either "
                            "a multipart form with `export` files (the groups of one community) and the options as "
                            "fields, or the export as the body with the options in the query. Options: `staff` (ids or "
-                           "names, comma-separated, repeatable), `staff_role`, `days`, `as_of`, `name`, `members`, "
-                           f"`ad_pattern`. Upload limit {limits.max_upload_bytes:,} bytes. Nothing is stored; the "
+                           "names, comma-separated, repeatable), `staff_role`, `days`, `as_of`, `name`, `members`. "
+                           f"Upload limit {limits.max_upload_bytes:,} bytes, time limit {limits.extract_timeout_s:g} s. "
+                           "Nothing is stored; the "
                            "answer holds no message text, names or ids.",
             "requestBody": {"required": True, "content": {
                 "multipart/form-data": {"schema": {"type": "object", "properties": {
