@@ -26,7 +26,7 @@ from shequn.serve.limits import (EXTRACT_TIMEOUT_S, MAX_BATCH, MAX_BODY_BYTES, M
 from shequn.serve.problems import Problem, simple
 
 # Starlette's own refusals (no route, wrong method, a form it cannot parse) → our kinds of problem
-_HTTP_KINDS = {404: "not-found", 405: "method", 413: "too-big", 415: "media-type"}
+_HTTP_KINDS = {404: "not-found", 405: "method", 413: "too-big"}
 
 
 async def _problem(request: Request, exc: Exception) -> Response:

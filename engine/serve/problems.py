@@ -35,7 +35,6 @@ KINDS: dict[str, tuple[int, str]] = {
     "not-found": (404, "no such endpoint"),
     "method": (405, "method not allowed on this endpoint"),
     "too-big": (413, "the request body is too large"),
-    "media-type": (415, "unsupported content type"),
     "timeout": (503, "the request took too long and was cut off"),
     "internal": (500, "internal error in shequn; please report it"),
 }
