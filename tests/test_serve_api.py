@@ -195,6 +195,9 @@ def test_questions_for_nothing_yet_in_chinese(client):
     platform = next(q for q in asked if q["fact"] == "community.platform")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in platform["question"])
     assert {"value": "wechat", "label": "微信"} in platform["values"]
+    # facts given, even none: only the report's questions, as the report ranks them
+    ranked = client.post("/v1/questions?lang=zh", json={}).json()["questions"]
+    assert 0 < len(ranked) < len(asked) and asked[:len(ranked)] == ranked
 
 
 def test_questions_refusals(client):

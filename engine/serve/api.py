@@ -210,13 +210,14 @@ async def rule(request: Request) -> Response:
     return JSONResponse(rule_json(found))
 
 
-def question_list(report: Report | None, lang: str) -> list[dict[str, Any]]:
+def question_list(report: Report, lang: str, *, everything: bool = False) -> list[dict[str, Any]]:
     """The report's questions, ranked as the report ranks them (what places the stage, then what decides
     which rules apply, then by the rules they let be judged), each with what an input needs:
-    the fact's kind, unit and, for a choice, its values with readable names. Without a report
-    (nothing described yet) every fact that can be asked, those no rule reads last."""
-    ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions] if report is not None else []
-    if report is not None and report.community.name == PLACEHOLDER_NAME:
+    the fact's kind, unit and, for a choice, its values with readable names. With `everything`
+    (nothing described yet) every fact that can be asked follows, those no rule reads last,
+    as `shequn facts questions` lists them without a facts file."""
+    ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
+    if everything:
         seen = {f for f, _, _ in ranked} | {"community.name"}
         ranked += [(f.name, 0, "rules") for f in FACTS if not f.derived and f.name not in seen]
     out: list[dict[str, Any]] = []
@@ -241,10 +242,9 @@ async def questions(request: Request) -> Response:
     JSON facts object; without facts, every question for a community nobody has described yet.
     """
     lang, (select, ignore) = _lang(request), _selection(request)
-    if request.method == "POST":
-        body = await _body(request)
-    else:
-        body = Body(request.query_params.get("facts") or "{}", yaml=False)
+    given = request.query_params.get("facts")
+    everything = request.method != "POST" and not given
+    body = await _body(request) if request.method == "POST" else Body(given or "{}", yaml=False)
     data = body.data
     if isinstance(data, dict):
         community = data.get("community")
@@ -254,7 +254,7 @@ async def questions(request: Request) -> Response:
 
     def work() -> list[dict[str, Any]]:
         facts = body.facts()
-        return question_list(_engine_for(engines, select, ignore).evaluate(facts), lang)
+        return question_list(_engine_for(engines, select, ignore).evaluate(facts), lang, everything=everything)
 
     return JSONResponse({"questions": await in_thread(_limits(request), work)})
 
