@@ -52,12 +52,19 @@ class Item:
 
 
 @dataclass
-class Problem(Exception):
+class Problem(ShequnError):
     """A refusal, raised anywhere under a route and turned into its JSON body by the app."""
+    code = "request"            # the error family's code; `kind` says which problem
     kind: str
     detail: str
     items: list[Item] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.detail
+
+    def messages(self) -> list[str]:
+        return [i.text for i in self.items] or [self.detail]
 
     @property
     def status(self) -> int:
