@@ -7,6 +7,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from shequn.cli.main import cli
@@ -19,9 +20,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path, host):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "shequn", "serve", "--port", str(port)], cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-m", "shequn", "serve", "--host", host, "--port", str(port)], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -45,8 +47,9 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
             proc.kill()
             proc.communicate()
     assert proc.returncode in (0, 130), err
-    assert f"http://127.0.0.1:{port}/" in out
+    assert f"http://{host}:{port}/" in out
     assert "Traceback" not in err and "Traceback" not in out
+    assert ("no authentication" in err) == (host != "127.0.0.1")
 
 
 def test_a_taken_port_is_bad_input():

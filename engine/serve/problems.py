@@ -51,7 +51,7 @@ class Item:
         return {"path": self.path, "message": self.message, "text": self.text}
 
 
-@dataclass
+@dataclass(eq=False)            # compared and hashed by identity, as exceptions are
 class Problem(ShequnError):
     """A refusal, raised anywhere under a route and turned into its JSON body by the app."""
     code = "request"            # the error family's code; `kind` says which problem
