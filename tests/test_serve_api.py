@@ -330,3 +330,15 @@ def test_extract_has_its_own_time_limit(engine):
     assert client.post("/v1/extract", content=data).status_code == 200      # … extraction has longer
     cut = TestClient(create_app(engine, extract_timeout_s=1e-9))
     assert_problem(cut.post("/v1/extract", content=data), 503, "timeout")
+
+
+def test_selection_engines_are_reused_and_bounded(engine):
+    from shequn.serve.engines import Engines
+
+    engines = Engines(engine, size=2)
+    assert engines.get() is engine
+    nm = engines.get(("NM",))
+    assert engines.get(("NM",)) is nm and [r.id for r in nm.rules] == [r.id for r in engine.rules if r.id.startswith("NM")]
+    engines.get(("SA",))
+    engines.get(("critical",))                      # the least recently used (NM) is dropped
+    assert engines.get(("NM",)) is not nm
