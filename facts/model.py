@@ -39,8 +39,7 @@ def _annotation(fact: Fact) -> Any:
     if kind == "bool":
         return StrictBool
     if kind == "count":
-        low = 1 if fact.name == "community.groups" else 0
-        return Annotated[int, Field(ge=low, le=MAX_COUNT)]
+        return Annotated[int, Field(ge=fact.minimum, le=MAX_COUNT)]
     if kind in ("number", "amount"):
         return Annotated[float, Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
     if kind == "share":

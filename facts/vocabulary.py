@@ -56,6 +56,7 @@ class Fact:
     label_zh: str = ""             # short Chinese name shown in reports, e.g. "近7天发言人数"
     question_zh: str = ""          # the question in Chinese (empty for derived facts, never asked)
     values_zh: tuple[str, ...] = ()  # Chinese names of `values`, in the same order
+    minimum: int = 0               # the least a count may be (a community has at least one group)
 
     @property
     def section(self) -> str:
@@ -73,6 +74,8 @@ class Fact:
     def unit(self) -> str:
         if self.kind in ("enum", "enumlist"):
             return KINDS[self.kind] + ": " + ", ".join(self.values)
+        if self.kind == "count" and self.minimum:
+            return f"whole number >= {self.minimum}"
         return KINDS[self.kind]
 
     def label(self, lang: str = "en") -> str:
@@ -96,14 +99,16 @@ class Fact:
         if self.kind in ("enum", "enumlist"):
             names = "、".join(f"{v}（{self.value_name(v, lang)}）" for v in self.values)
             return KINDS_ZH[self.kind] + "：" + names
+        if self.kind == "count" and self.minimum:
+            return f"≥{self.minimum} 的整数"
         return KINDS_ZH[self.kind]
 
 
 def _f(name: str, kind: str, meaning: str, question: str, values: Iterable[str] = (), doc: str = "",
        required: bool = False, derived_from: Iterable[str] = (), *, zh: tuple[str, str] = ("", ""),
-       values_zh: Iterable[str] = ()) -> Fact:
+       values_zh: Iterable[str] = (), minimum: int = 0) -> Fact:
     return Fact(name, kind, meaning, question, tuple(values), doc, required, tuple(derived_from), zh[0], zh[1],
-                tuple(values_zh))
+                tuple(values_zh), minimum)
 
 
 FACTS: tuple[Fact, ...] = (
@@ -122,7 +127,7 @@ FACTS: tuple[Fact, ...] = (
     _f("community.age_months", "count", "months since the group started", "How many months ago did the group start?",
        zh=("建群月数", "这个群建了几个月了？")),
     _f("community.groups", "count", "groups in the community matrix", "How many groups make up the community?",
-       zh=("群数量", "整个社群一共有几个群？")),
+       zh=("群数量", "整个社群一共有几个群？"), minimum=1),
     _f("community.declared_stage", "stage", "the stage the operator believes it is in (1 building, 2 activity, 3 retention, 4 conversion, 5 extending the life cycle)",
        "Which stage do you believe the community is in (1 building, 2 activity, 3 retention, 4 conversion, 5 extending the life cycle)?", doc="positioning-and-stages",
        zh=("自述阶段", "你认为社群现在处于哪个阶段（1 建群、2 活跃、3 留存、4 转化、5 延长生命周期）？")),

@@ -86,7 +86,7 @@ sizes: {}
     ("community: {name: A}\ncommunity2: {}", "unknown section"),
     ("community: {name: A}\nsize: {active_share_7d: 0.5}", "is derived from size.active_members_7d"),
     ("community: {name: A, declared_stage: 6}", "community.declared_stage: expected stage 1-5"),
-    ("community: {name: A, groups: 0}", "community.groups"),
+    ("community: {name: A, groups: 0}", "community.groups: expected whole number >= 1, got 0"),
     ("community: {name: A}\ntraffic: {source_shares: {paid_ads: 0.8, old_customers: 0.8}}", "add up to 1.60"),
     ("community: {name: A}\nsize: 12", "size: expected a mapping of facts"),
     ("community: {name: A}\nengagement: {messages_per_day: .nan}", "engagement.messages_per_day"),
