@@ -175,7 +175,11 @@ def _loads(text: str, file: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys)
     except _DuplicateKey as exc:
-        _load_yaml(text, file)          # raises the same refusal with its line
+        try:
+            _load_yaml(text, file)      # finds the same key with its line
+        except FactsError as located:
+            raise FactsError([Problem(p.file, p.path, p.message.replace("invalid YAML", "invalid JSON", 1), p.line)
+                              for p in located.problems]) from None
         raise FactsError([Problem(file, "", f"invalid JSON: {exc}")]) from None
 
 
@@ -330,6 +334,7 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
     if not isinstance(data, dict):
         raise FactsError([Problem(file, "", f"the top level must be a mapping of sections, got {type(data).__name__}")])
     problems: list[Problem] = []
+    data = _nest_dotted_keys(data, file, lines, problems)
     facts: Facts | None
     try:
         facts = Facts.model_validate(data)
@@ -346,6 +351,44 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
     if problems or facts is None:     # None only with problems: the cross-fact ones are found again above
         raise FactsError(problems)
     return facts
+
+
+def _nest_dotted_keys(data: dict[Any, Any], file: str, lines: dict[str, int], problems: list[Problem],
+                      prefix: str = "", depth: int = 0) -> dict[Any, Any]:
+    """`size.members: 10` (or `source_shares.paid_ads` inside `traffic`) means the nested fact,
+    as reports and apps name it; a fact given both ways is a problem, not a silent choice."""
+    if depth > 4 or not any(isinstance(k, str) and "." in k for k in data) and \
+            not any(isinstance(v, dict) for v in data.values()):
+        return data
+    out: dict[Any, Any] = {}
+    for key, value in data.items():
+        parts = key.split(".") if isinstance(key, str) and "." in key and all(key.split(".")) else [key]
+        here = out
+        for part in parts[:-1]:
+            here = here.setdefault(part, {})
+            if not isinstance(here, dict):
+                break
+        else:
+            if isinstance(value, dict):
+                path = ".".join(str(p) for p in ([prefix] if prefix else []) + parts)
+                value = _nest_dotted_keys(value, file, lines, problems, path, depth + 1)
+            last = parts[-1]
+            if last in here:
+                path = ".".join(str(p) for p in ([prefix] if prefix else []) + parts)
+                twice = sorted(set(here[last]) & set(value)) if isinstance(here[last], dict) and isinstance(value, dict) \
+                    else [None]
+                for key_twice in twice:
+                    where = f"{path}.{key_twice}" if key_twice is not None else path
+                    problems.append(Problem(file, where, "given twice (once as a dotted key, once nested)",
+                                            lines.get(where) or lines.get(path)))
+                if twice == [] and isinstance(value, dict):
+                    here[last] = {**here[last], **value}
+                continue
+            here[last] = value
+            continue
+        path = ".".join(str(p) for p in ([prefix] if prefix else []) + parts)
+        problems.append(Problem(file, path, "given twice (once as a dotted key, once nested)", lines.get(path)))
+    return out
 
 
 def _flatten(data: Any, prefix: str = "", depth: int = 0) -> dict[str, Any]:

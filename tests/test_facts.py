@@ -162,3 +162,22 @@ def test_schema_lists_every_fact():
 def test_top_level_reexports():
     assert shequn.load_facts is load_facts
     assert validate_facts({"community": {"name": "x"}}).community.name == "x"
+
+
+def test_dotted_keys_name_the_nested_facts():
+    # apps and reports name facts `size.members`; a facts file may too, at any level
+    flat = parse_facts("community.name: A\nsize.members: 10\ntraffic:\n  source_shares.paid_ads: 0.5\n")
+    nested = parse_facts("community: {name: A}\nsize: {members: 10}\ntraffic: {source_shares: {paid_ads: 0.5}}\n")
+    assert flat == nested
+    assert flat.size.members == 10
+
+
+def test_a_fact_given_dotted_and_nested_is_a_problem_with_its_line():
+    found = problems("community.name: A\nsize.members: 10\nsize:\n  members: 3\n")
+    assert any(p in ("f.yaml:2: size.members: given twice (once as a dotted key, once nested)",
+                     "f.yaml:4: size.members: given twice (once as a dotted key, once nested)") for p in found), found
+
+
+def test_duplicate_key_in_json_is_called_json():
+    found = problems('{"community": {"name": "A"}, "size": {"members": 1}, "size": {"members": 2}}')
+    assert any("invalid JSON: duplicate key 'size'" in p for p in found), found
