@@ -133,6 +133,12 @@ def encode(data: Any) -> bytes:
 def report_json(report: Report, lang: str, engine: Engine) -> dict[str, Any]:
     shown = translate_for(report, lang, engine) if lang != "en" else report
     out: dict[str, Any] = shown.model_dump(mode="json")
+    if lang != "en":        # an app shows the questions as they are: ask them in the language asked for
+        asked = {fact.question: fact.ask(lang) for fact in FACTS}
+        for question in out["questions"]:
+            question["question"] = asked.get(question["question"], question["question"])
+        for confirm in out["stage"]["to_confirm"]:
+            confirm["questions"] = [asked.get(q, q) for q in confirm["questions"]]
     return out
 
 
