@@ -16,6 +16,7 @@ from shequn.errors import ShequnError
 
 from .files import NotRegularFileError, read_regular
 from .model import Facts, cross_problems
+from .typed import typed_value
 from .vocabulary import BY_NAME, SECTIONS
 
 MAX_BYTES = 5_000_000       # a facts file is a page of numbers, not a data dump
@@ -330,22 +331,29 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
     if not isinstance(data, dict):
         raise FactsError([Problem(file, "", f"the top level must be a mapping of sections, got {type(data).__name__}")])
     problems: list[Problem] = []
+    whole: list[Problem] = []       # cross-fact problems as the model words them, in case none is found below
     facts: Facts | None
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             if err["type"] == "value_error" and not err["loc"]:
+                whole.append(Problem(file, "", str(err.get("ctx", {}).get("error", err["msg"]))))
                 continue            # cross-fact problems, reported below with their own paths
             problems.append(_problem_from_error(err, file, lines))
         facts = None
     except RecursionError:
         raise FactsError([Problem(file, "", "nested too deeply")]) from None
-    for path, message in cross_problems(_flatten(data)):
+    for path, message in cross_problems(_typed(_flatten(data))):
         problems.append(Problem(file, path, message, lines.get(path)))
-    if problems or facts is None:     # None only with problems: the cross-fact ones are found again above
-        raise FactsError(problems)
+    if problems or facts is None:     # the cross-fact ones are found again above, with their own paths
+        raise FactsError(problems or whole)
     return facts
+
+
+def _typed(flat: dict[str, Any]) -> dict[str, Any]:
+    """Values as the model reads them ("1,200" is 1200), so facts typed as text are compared too."""
+    return {path: typed_value(BY_NAME[path].kind, v) if path in BY_NAME else v for path, v in flat.items()}
 
 
 def _flatten(data: Any, prefix: str = "", depth: int = 0) -> dict[str, Any]:
