@@ -40,8 +40,8 @@ def is_dont_know(answer: Answer) -> bool:
 
 
 def is_blank(answer: Answer) -> bool:
-    """Nothing given (an empty box, no box ticked): the question stays open."""
-    return (not answer) if isinstance(answer, list) else not answer.strip()
+    """Nothing typed: the question stays open. A list is always an answer (the empty one: none of these)."""
+    return isinstance(answer, str) and not answer.strip()
 
 
 def get_path(facts: Mapping[str, Any], name: str) -> Any:
@@ -115,6 +115,9 @@ def apply_answers(facts: Mapping[str, Any], answers: Mapping[str, Answer], lang:
             continue
         candidate = copy.deepcopy(out)
         set_path(candidate, name, answer)
+        for needed in NEEDED - {name}:       # not given yet (the name comes first, but may be answered later)
+            if get_path(candidate, needed) is None:
+                set_path(candidate, needed, "-")
         try:
             typed = validate_facts(candidate).flat(derived=False).get(name)
         except FactsError as exc:
