@@ -148,6 +148,20 @@ def test_a_bad_facts_file_says_what_is_wrong_and_keeps_the_text(client):
     assert "did you mean community.name?" in response.text and "nam: x" in response.text
 
 
+def test_a_bad_facts_file_on_a_chinese_page_says_it_in_chinese(client):
+    text = "community:\n  name: x\nsize:\n  members: 很多\n"
+    response = client.post("/page/start", data={"how": "facts", "facts_text": text, "lang": "zh"})
+    assert response.status_code == 400
+    assert "第 4 行，成员总数（size.members）：请填一个不小于 0 的整数，例如 1200。" in response.text
+
+
+@pytest.mark.parametrize("export", ["wechat_group.csv"])
+def test_start_from_a_chat_export_is_never_a_server_path(client, export):
+    response = client.post("/page/start", data={"how": "export", "lang": "en"},
+                           files={"export": (export, (EXPORTS / export).read_bytes(), "text/csv")})
+    assert response.status_code == 200 and "shequn-page-" not in response.text
+
+
 @pytest.mark.parametrize("export", ["wechat_group.csv", "telegram_result.json", "discord_channel.json",
                                     "wecom_statistics.json"])
 def test_start_from_a_chat_export_marks_the_measured_facts(client, export):

@@ -169,3 +169,19 @@ def kind_error(fact: Fact, lang: str) -> str:
         return say(lang, "err_text", max=MAX_TEXT)
     return say(lang, "err_" + fact.kind)
 
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """One problem of a facts file for the page: in Chinese, a fact's problem is said with its label and what
+    it takes (the dotted path kept beside it, to find it in the file); anything else as the loader words it."""
+    fact = BY_NAME.get(problem.path)
+    if lang != "zh" or fact is None or fact.derived:
+        return str(problem)
+    where = f"第 {problem.line} 行，" if problem.line else ""
+    if problem.message == "required fact is missing":
+        what = say(lang, "err_required")
+    elif "more than size.members" in problem.message:
+        what = cross_error(problem, lang)
+    else:
+        what = kind_error(fact, lang)
+    return f"{where}{fact.label(lang)}（{problem.path}）：{what}"

@@ -38,7 +38,7 @@ from starlette.types import Message
 from shequn.errors import ShequnError
 from shequn.facts.loader import MAX_BYTES as MAX_FACTS_BYTES, FactsError
 from shequn.facts.vocabulary import BY_NAME
-from shequn.interview.answers import Answer
+from shequn.interview.answers import Answer, problem_text
 from shequn.interview.fields import Field
 from shequn.interview.flow import (BLOCK_SIZE, Overview, State, StateError, answer, ask_again, editing, evaluate,
                                    facts_yaml, overview, read_facts_text, remaining)
@@ -255,7 +255,8 @@ def routes(engine: Engine) -> list[BaseRoute]:
             try:
                 state = State.of_facts(read_facts_text(text, "facts"), lang)
             except FactsError as exc:
-                return render(PageView(lang=lang, problems=exc.messages(), pasted=text), 400)
+                return render(PageView(lang=lang, problems=[problem_text(p, lang) for p in exc.problems], pasted=text),
+                              400)
         elif how == "export":
             uploads = [u for u in form.getlist("export") if isinstance(u, UploadFile) and u.filename]
             if not uploads:
