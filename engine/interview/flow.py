@@ -22,6 +22,7 @@ from typing import Any, Mapping, TYPE_CHECKING
 
 import yaml
 
+from shequn.errors import ShequnError
 from shequn.facts.loader import FactsError, Problem, validate_facts
 from shequn.facts.vocabulary import BY_NAME, FACTS, SECTIONS
 from shequn.report.i18n import translate_for
@@ -40,8 +41,10 @@ NAME = "community.name"
 UNNAMED = {"en": "my community", "zh": "我的社群"}      # evaluated (and written) until the name is given
 
 
-class StateError(ValueError):
+class StateError(ShequnError, ValueError):
     """A state that is not one this flow wrote (edited by hand, or cut short)."""
+
+    code = "interview-state"
 
 
 @dataclass(frozen=True)

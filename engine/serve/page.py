@@ -54,12 +54,16 @@ MAX_STATE_BYTES = MAX_FACTS_BYTES       # the state holds a facts file, no more
 STATIC = Path(__file__).parent / "static"
 
 
-class TooLarge(Exception):
+class TooLarge(ShequnError):
     """A request body past MAX_UPLOAD_BYTES."""
 
+    code = "too-large"
 
-class BadForm(Exception):
+
+class BadForm(ShequnError, ValueError):
     """A form the page cannot use; the message is already in the page's language."""
+
+    code = "form"
 
 
 def _environment() -> Environment:
