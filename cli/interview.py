@@ -114,7 +114,7 @@ def run(engine: Engine, state: State, output: Optional[str]) -> State:
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the questions and the summary.")
 @click.option("--from", "from_file", metavar="FACTS", help="Start from this facts file: only what it leaves unknown is asked.")
-@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(exists=True), help="Extra ruleset file or folder; repeatable.")
+@click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
 @handle_errors
 def interview(output: Optional[str], lang: str, from_file: Optional[str], rulesets: tuple[str, ...]) -> None:
     """Answer the diagnosis's questions in the terminal, a few at a time, and write a facts file.

@@ -94,3 +94,25 @@ def test_the_answers_round_trip_through_check(engine, tmp_path):
     assert evaluate(engine, state).summary == evaluate(engine, State.of_facts(
         {"community": {"name": "跑步群"}, "governance": {"group_rules": True},
          "positioning": {"join_benefits_stated": True}, "size": {"active_members_7d": 120, "members": 1200}})).summary
+
+
+def test_a_missing_ruleset_is_bad_input(tmp_path):
+    result = run(["--ruleset", str(tmp_path / "nope.yaml")], "")
+    assert result.exit_code == 2 and "nope.yaml" in result.stderr
+
+
+def test_a_ruleset_is_used(tmp_path):
+    """A team's own rule speaks in the plan shown after a block."""
+    rules = tmp_path / "team.yaml"
+    rules.write_text(
+        "name: team\nversion: '1'\nrules:\n"
+        "  - id: TM101\n    title: The morning greeting is missing\n    kind: practice\n    severity: critical\n"
+        "    dimension: engagement\n    when: engagement.daily_greetings == false\n"
+        "    message: No greeting.\n    advice: [Greet the group.]\n", encoding="utf-8")
+    start = tmp_path / "start.yaml"
+    start.write_text("community:\n  name: x\nengagement:\n  daily_greetings: no\n", encoding="utf-8")
+    with_rule = run(["--ruleset", str(rules), "--from", str(start)], "?\n" * 4)
+    without = run(["--from", str(start)], "?\n" * 4)
+    assert with_rule.exit_code == 0, with_rule.output
+    assert "The morning greeting is missing" in with_rule.stderr
+    assert "The morning greeting is missing" not in without.stderr
