@@ -178,7 +178,7 @@ def test_start_from_a_chat_export_marks_the_measured_facts(client, export):
 def test_an_unreadable_export_is_a_problem_not_a_crash(client):
     response = client.post("/page/start", data={"how": "export", "lang": "zh"},
                            files={"export": ("x.csv", b"not,an\nexport,at all\n", "text/csv")})
-    assert response.status_code == 400 and "读不了这个导出文件" in response.text
+    assert response.status_code == 400 and "读不了这个导出文件" in response.text and "x.csv" in response.text
     assert "shequn-page-" not in response.text          # no server paths
 
 
@@ -252,3 +252,16 @@ def test_hostile_text_is_escaped(client):
     state = State.of_facts({"community": {"name": "<script>alert(1)</script>"}}, "zh")
     text = client.post("/page/answer", data={"state": state.to_json()}).text
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+
+
+def test_a_wechat_export_keeps_its_group_name(client):
+    data = (EXPORTS / "wechat_group.csv").read_bytes()
+    response = client.post("/page/start", data={"how": "export", "lang": "zh"},
+                           files={"export": ("跑步群.csv", data, "text/csv")})
+    assert State.from_json(state_in(response.text)).value("community.name") == "跑步群"
+
+
+@pytest.mark.parametrize("given, name", [("../../etc/passwd", "passwd"), ("C:\\\\x\\\\群.csv", "群.csv"), (".env", "env"),
+                                         ("", "export"), (None, "export"), ("a" * 300 + ".csv", "a" * 100 + ".csv")])
+def test_upload_names_stay_in_their_folder(given, name):
+    assert page.upload_name(given) == name

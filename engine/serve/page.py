@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,8 +204,9 @@ async def _from_exports(uploads: list[UploadFile], staff: str, lang: str) -> Sta
     with tempfile.TemporaryDirectory(prefix="shequn-page-") as folder:
         paths = []
         for i, upload in enumerate(uploads):
-            suffix = "".join(Path(upload.filename or "").suffixes[-1:])[:10]
-            path = os.path.join(folder, f"export{i}{suffix if suffix.isascii() else ''}")
+            # the file's own name: a WeChat CSV names its group by it; each in its own folder, so names never clash
+            os.mkdir(os.path.join(folder, str(i)))
+            path = os.path.join(folder, str(i), upload_name(upload.filename))
             with open(path, "wb") as out:
                 while chunk := await upload.read(1 << 20):
                     out.write(chunk)
@@ -213,9 +215,21 @@ async def _from_exports(uploads: list[UploadFile], staff: str, lang: str) -> Sta
         try:
             facts, provenance = extract_facts(paths, staff=names)
         except ExportError as exc:
-            detail = "; ".join(m.replace(folder + os.sep, "") for m in exc.messages())
+            detail = "; ".join(_without_folder(m, folder) for m in exc.messages())
             raise BadForm(say(lang, "err_export", detail=detail)) from None
     return State.of_facts({**facts, "provenance": provenance}, lang)
+
+
+def _without_folder(message: str, folder: str) -> str:
+    """A reader's message naming the upload as the operator named it, not by our temporary path."""
+    return re.sub(re.escape(folder + os.sep) + r"\d+" + re.escape(os.sep), "", message).replace(folder, "")
+
+
+def upload_name(filename: str | None) -> str:
+    """An uploaded file's own name, safe to create in a folder of ours: no folders, no dot files, not too long."""
+    name = Path((filename or "").replace("\\", "/")).name.lstrip(".").replace("\x00", "")
+    stem, suffix = os.path.splitext(name)
+    return (stem[:100] or "export") + suffix[:10]
 
 
 def routes(engine: Engine) -> list[BaseRoute]:
