@@ -173,6 +173,9 @@ def test_start_from_a_chat_export_marks_the_measured_facts(client, export):
     assert state.measured and set(state.measured) <= set(state.known())
     assert "从聊天记录测得" in response.text
     assert "provenance" in state.facts
+    facts = client.post("/page/download/facts.yaml", data={"state": state.to_json()}).text
+    assert parse_facts(facts).flat(derived=False) == parse_facts(json.dumps(state.facts)).flat(derived=False)
+    assert "provenance:" in facts and "群主" not in facts          # the staff's names are never written
 
 
 def test_an_unreadable_export_is_a_problem_not_a_crash(client):
