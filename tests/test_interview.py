@@ -197,3 +197,54 @@ def test_every_question_of_the_vocabulary_can_be_described_in_both_languages():
             assert field.question and field.label and field.input
             if lang == "zh":
                 assert "." not in field.label, name                  # a label, not a dotted name
+
+
+# --- any answer the flow takes is written as a file that reads back the same -------------------
+
+from hypothesis import given, settings, strategies as st          # noqa: E402
+
+import support                                                     # noqa: E402
+
+ASKED = [f for f in BY_NAME.values() if not f.derived and f.name != "community.name"
+         and not f.name.startswith("traffic.source_shares.")]    # shares of one whole: checked together, below
+
+
+def typed_answer(fact):
+    """An answer as an operator could type it, and the value it means."""
+    if fact.kind == "bool":
+        return st.sampled_from([("是", True), ("否", False), ("有", True), ("没有", False), ("yes", True)])
+    if fact.kind in ("count",):
+        low = 1 if fact.name == "community.groups" else 0
+        return st.integers(low, 10**6).map(lambda n: (f"{n:,}", n))
+    if fact.kind == "stage":
+        return st.integers(1, 5).map(lambda n: (str(n), n))
+    if fact.kind in ("number", "amount"):
+        return st.integers(0, 10**5).map(lambda n: (f"{n:,}.5", n + 0.5))
+    if fact.kind == "share":
+        return st.integers(0, 100).flatmap(lambda p: st.sampled_from([(f"{p}%", p / 100), (str(p / 100), p / 100)]))
+    if fact.kind == "enum":
+        return st.sampled_from([(n or v, v) for v, n in zip(fact.values, fact.values_zh or fact.values)])
+    if fact.kind == "enumlist":
+        names = dict(zip(fact.values, fact.values_zh or fact.values))
+        return st.lists(st.sampled_from(fact.values), unique=True).map(
+            lambda vs: ("、".join(names[v] for v in vs) or "都没有", vs))
+    return st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(
+        lambda s: s.strip() and s.strip() not in ("?", "？") and s.strip().lower() not in (
+            "不知道", "不清楚", "don't know", "dont know", "unknown", "dk")).map(lambda s: (s, s.strip()))
+
+
+@settings(max_examples=support.examples(60), deadline=None)
+@given(st.lists(st.sampled_from(ASKED), unique_by=lambda f: f.name, max_size=12).flatmap(
+    lambda facts: st.tuples(*[typed_answer(f).map(lambda a, f=f: (f.name, a)) for f in facts])))
+def test_any_accepted_answers_read_back_from_the_file(tmp_path_factory, answers):
+    state = State.of_facts({"community": {"name": "x"}}, "zh")
+    typed = {name: a[0] for name, a in answers}
+    state, errors = answer(state, typed)
+    meant = {name: a[1] for name, a in answers if name not in errors}
+    # only contradictions between answers may be refused (more active members than members)
+    assert set(errors) <= {"size.active_members_7d", "size.paying_members", "size.members"}, errors
+    path = tmp_path_factory.mktemp("facts") / "facts.yaml"
+    path.write_text(facts_yaml(state), encoding="utf-8")
+    read = load_facts(path).flat(derived=False)
+    for name, value in meant.items():
+        assert read[name] == pytest.approx(value) if isinstance(value, float) else read[name] == value, name

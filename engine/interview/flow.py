@@ -149,7 +149,8 @@ def evaluate(engine: Engine, state: State) -> Report:
 
 def remaining(state: State, report: Report) -> list[Field]:
     """Every question still worth asking, in the report's ranking, "don't know" ones left out."""
-    ranked = [(q.fact, q.decides) for q in report.questions if q.fact not in state.skipped and q.fact in BY_NAME]
+    ranked = [(q.fact, q.decides) for q in report.questions
+              if q.fact not in state.skipped and q.fact in BY_NAME and not BY_NAME[q.fact].derived]
     if not state.value(NAME):
         ranked.insert(0, (NAME, "stage"))
     return [describe(name, state.lang, decides=decides) for name, decides in ranked]
