@@ -248,3 +248,10 @@ def test_any_accepted_answers_read_back_from_the_file(tmp_path_factory, answers)
     read = load_facts(path).flat(derived=False)
     for name, value in meant.items():
         assert read[name] == pytest.approx(value) if isinstance(value, float) else read[name] == value, name
+
+
+def test_shares_by_source_that_add_up_to_more_than_all_are_refused():
+    state, errors = answer(started(), {"traffic.source_shares.old_customers": "60%",
+                                       "traffic.source_shares.video_platforms": "50%"})
+    assert errors == {"traffic.source_shares.video_platforms": "各个来源的占比加起来超过了 100%。"}
+    assert state.value("traffic.source_shares.old_customers") == 0.6
