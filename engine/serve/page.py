@@ -50,7 +50,7 @@ from shequn.report.values import format_value
 if TYPE_CHECKING:
     from shequn.diagnose.engine import Engine
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024     # a month of a busy group's chat export is a few MB; bigger: `facts extract`
+MAX_UPLOAD_BYTES = 50_000_000          # chat exports: a year of a busy group; bigger ones go through `facts extract`
 MAX_STATE_BYTES = MAX_FACTS_BYTES       # the state holds a facts file, no more
 STATIC = Path(__file__).parent / "static"
 
@@ -133,7 +133,7 @@ class PageView:
 def render(view: PageView, status: int = 200) -> HTMLResponse:
     t = TEXT[view.lang]
     html = _ENV.get_template("page.html.j2").render(v=view, t=t, r=labels(view.lang), lang=view.lang,
-                                                   mb=MAX_UPLOAD_BYTES // (1024 * 1024), state_json=(
+                                                   mb=MAX_UPLOAD_BYTES // 1_000_000, state_json=(
                                                        view.state.to_json() if view.state else ""))
     return HTMLResponse(html, status_code=status)
 
@@ -242,7 +242,7 @@ def routes(engine: Engine) -> list[BaseRoute]:
             try:
                 return await handler(request)
             except TooLarge:
-                return render(PageView(lang=lang, problems=[say(lang, "err_too_large", mb=MAX_UPLOAD_BYTES // 2**20)]),
+                return render(PageView(lang=lang, problems=[say(lang, "err_too_large", mb=MAX_UPLOAD_BYTES // 1_000_000)]),
                               413)
             except StateError:
                 return render(PageView(lang=lang, problems=[say(lang, "err_state")]), 400)
