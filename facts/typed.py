@@ -44,29 +44,6 @@ def parse_number(text: str) -> float | None:
     return float(s)
 
 
-def typed_value(kind: str, value: Any) -> Any:
-    """`value` as the fact kind wants it, when it is a string written the way people write it."""
-    if not isinstance(value, str):
-        return value
-    if kind == "bool":
-        word = _normal(value).lower()
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else value
-    if kind == "share":
-        s = _normal(value)
-        percent = s.endswith("%")
-        number = parse_number(s[:-1] if percent else s)
-        if number is None:
-            return value
-        return number / 100 if percent else number
-    if kind in ("count", "stage"):
-        number = parse_number(value)
-        return int(number) if number is not None and number.is_integer() else value
-    if kind in ("number", "amount"):
-        number = parse_number(value)
-        return number if number is not None else value
-    return value
-
-
 def choice_value(values: tuple[str, ...], names: tuple[str, ...], value: Any) -> Any:
     """One of `values` when `value` is it, or its name (`names`, in the same order), as typed
     (any case, full-width or not, `_` or a space); anything else is left as typed."""
@@ -89,6 +66,29 @@ def choices_value(values: tuple[str, ...], names: tuple[str, ...], value: Any) -
         value = [item for item in _LIST_SEPARATORS.split(text) if item] if text else []
     if isinstance(value, list):
         return [choice_value(values, names, item) for item in value]
+    return value
+
+
+def typed_value(kind: str, value: Any) -> Any:
+    """`value` as the fact kind wants it, when it is a string written the way people write it."""
+    if not isinstance(value, str):
+        return value
+    if kind == "bool":
+        word = _normal(value).lower()
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else value
+    if kind == "share":
+        s = _normal(value)
+        percent = s.endswith("%")
+        number = parse_number(s[:-1] if percent else s)
+        if number is None:
+            return value
+        return number / 100 if percent else number
+    if kind in ("count", "stage"):
+        number = parse_number(value)
+        return int(number) if number is not None and number.is_integer() else value
+    if kind in ("number", "amount"):
+        number = parse_number(value)
+        return number if number is not None else value
     return value
 
 
