@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -212,8 +213,8 @@ async def _from_exports(uploads: list[UploadFile], staff: str, lang: str) -> Sta
                     out.write(chunk)
             paths.append(path)
         names = [s.strip() for s in staff.replace("，", ",").split(",") if s.strip()]
-        try:
-            facts, provenance = extract_facts(paths, staff=names)
+        try:        # reading an export takes seconds: in a thread, so the server keeps answering others
+            facts, provenance = await run_in_threadpool(extract_facts, paths, staff=names)
         except ExportError as exc:
             detail = "; ".join(_without_folder(m, folder) for m in exc.messages())
             raise BadForm(say(lang, "err_export", detail=detail)) from None
@@ -283,7 +284,7 @@ def routes(engine: Engine) -> list[BaseRoute]:
             state = await _from_exports(uploads, staff if isinstance(staff, str) else "", lang)
         else:
             state = State.empty(lang)
-        return render(interview_view(engine, state))
+        return render(await run_in_threadpool(interview_view, engine, state))
 
     async def answer_block(request: Request) -> Response:
         form = await read_form(request)
@@ -294,7 +295,8 @@ def routes(engine: Engine) -> list[BaseRoute]:
         if again:
             state = ask_again(state, again)
         edit = [n for n in form.getlist("edit") if isinstance(n, str) and n in BY_NAME]
-        view = interview_view(engine, state, errors=errors, raw={n: raw[n] for n in errors if n in raw}, edit=edit)
+        view = await run_in_threadpool(interview_view, engine, state, errors=errors,
+                                       raw={n: raw[n] for n in errors if n in raw}, edit=edit)
         return render(view, 400 if errors else 200)
 
     async def download(request: Request) -> Response:
@@ -303,7 +305,7 @@ def routes(engine: Engine) -> list[BaseRoute]:
         state = state_of(form)
         if what == "facts.yaml":
             return _attachment(facts_yaml(state), "facts.yaml", "application/yaml; charset=utf-8")
-        report = translate_for(evaluate(engine, state), state.lang, engine)     # as `check --lang` gives it
+        report = translate_for(await run_in_threadpool(evaluate, engine, state), state.lang, engine)  # as `check --lang`
         if what == "report.json":
             text = json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
             return _attachment(text, "report.json", "application/json; charset=utf-8")
