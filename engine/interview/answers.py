@@ -128,15 +128,6 @@ def apply_answers(facts: Mapping[str, Any], answers: Mapping[str, Answer], lang:
     return Applied(out, dont_know, errors, answered)
 
 
-def check_facts(facts: Mapping[str, Any]) -> list[Problem]:
-    """The problems of a facts mapping as the facts file would have them ([] when it is valid)."""
-    try:
-        validate_facts(dict(facts))
-    except FactsError as exc:
-        return exc.problems
-    return []
-
-
 def field_error(fact: Fact, problems: list[Problem], lang: str) -> str:
     """The error of one answer in `lang`: a contradiction with another fact, else what the fact takes."""
     own = [p for p in problems if p.path == fact.name or p.path.startswith(fact.name + ".")]

@@ -12,7 +12,7 @@ The kind of input follows the fact's kind in the vocabulary:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from shequn.facts.vocabulary import BY_NAME, Fact
@@ -48,7 +48,6 @@ class Field:
     dont_know: bool = True      # whether "don't know" is allowed
     decides: str = "rules"      # stage, applicability or rules (the report's ranking)
     measured: bool = False      # measured from a chat export rather than answered
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def options_of(fact: Fact, lang: str) -> tuple[Option, ...]:

@@ -44,7 +44,7 @@ from shequn.interview.answers import Answer, problem_text
 from shequn.interview.fields import Field
 from shequn.interview.flow import (BLOCK_SIZE, Overview, State, StateError, answer, ask_again, editing, evaluate,
                                    facts_yaml, overview, read_facts_text, remaining)
-from shequn.interview.text import LANGS, TEXT, lang_of, say
+from shequn.interview.text import LANGS, TEXT, say
 from shequn.report.i18n import labels, translate_for
 from shequn.report.values import format_value
 
