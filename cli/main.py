@@ -16,6 +16,7 @@ from shequn.cli import authoring, catalogue, coverage_cmds
 from shequn.cli._common import exit_codes, internal_error, quiet_stdout
 from shequn.cli.check import check
 from shequn.cli.extract import extract
+from shequn.cli.interview import interview
 from shequn.cli.reports import diff
 from shequn.cli.serve import serve
 
@@ -55,6 +56,7 @@ cli.add_command(check)
 cli.add_command(diff)
 cli.add_command(authoring.explain_cmd)
 cli.add_command(serve)
+cli.add_command(interview)
 
 rules.add_command(catalogue.rules_list)
 rules.add_command(catalogue.rules_show)

@@ -16,6 +16,7 @@ from shequn.errors import ShequnError
 
 from .files import NotRegularFileError, read_regular
 from .model import Facts, cross_problems
+from .typed import typed_value
 from .vocabulary import BY_NAME, SECTIONS
 
 MAX_BYTES = 5_000_000       # a facts file is a page of numbers, not a data dump
@@ -335,22 +336,27 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
         raise FactsError([Problem(file, "", f"the top level must be a mapping of sections, got {type(data).__name__}")])
     problems: list[Problem] = []
     data = _nest_dotted_keys(data, file, lines, problems)
+    whole: list[Problem] = []       # cross-fact problems as the model words them, in case none is found below
     facts: Facts | None
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             if err["type"] == "value_error" and not err["loc"]:
+                whole.append(Problem(file, "", str(err.get("ctx", {}).get("error", err["msg"]))))
                 continue            # cross-fact problems, reported below with their own paths
             problems.append(_problem_from_error(err, file, lines))
         facts = None
     except RecursionError:
         raise FactsError([Problem(file, "", "nested too deeply")]) from None
-    for path, message in cross_problems(_flatten(data)):
+    for path, message in cross_problems(_typed(_flatten(data))):
         problems.append(Problem(file, path, message, lines.get(path)))
-    if problems or facts is None:     # None only with problems: the cross-fact ones are found again above
-        raise FactsError(problems)
+    if problems or facts is None:     # the cross-fact ones are found again above, with their own paths
+        raise FactsError(problems or whole)
     return facts
+
+
+OPAQUE_SECTIONS = ("provenance", "waivers")   # keyed by dotted fact names themselves: never nested
 
 
 def _nest_dotted_keys(data: dict[Any, Any], file: str, lines: dict[str, int], problems: list[Problem],
@@ -369,7 +375,7 @@ def _nest_dotted_keys(data: dict[Any, Any], file: str, lines: dict[str, int], pr
             if not isinstance(here, dict):
                 break
         else:
-            if isinstance(value, dict):
+            if isinstance(value, dict) and not (depth == 0 and parts[0] in OPAQUE_SECTIONS):
                 path = ".".join(str(p) for p in ([prefix] if prefix else []) + parts)
                 value = _nest_dotted_keys(value, file, lines, problems, path, depth + 1)
             last = parts[-1]
@@ -389,6 +395,9 @@ def _nest_dotted_keys(data: dict[Any, Any], file: str, lines: dict[str, int], pr
         path = ".".join(str(p) for p in ([prefix] if prefix else []) + parts)
         problems.append(Problem(file, path, "given twice (once as a dotted key, once nested)", lines.get(path)))
     return out
+def _typed(flat: dict[str, Any]) -> dict[str, Any]:
+    """Values as the model reads them ("1,200" is 1200), so facts typed as text are compared too."""
+    return {path: typed_value(BY_NAME[path].kind, v) if path in BY_NAME else v for path, v in flat.items()}
 
 
 def _flatten(data: Any, prefix: str = "", depth: int = 0) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Self
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, create_model, model_validator
 from pydantic.config import JsonDict
 
-from .typed import no_control_characters, typed_value
+from .typed import choice_value, choices_value, no_control_characters, typed_value
 from .vocabulary import CHANNELS, FACTS, SECTIONS, Fact
 
 MAX_TEXT = 2000
@@ -28,6 +28,10 @@ def annotation(fact: Fact) -> Any:
     if fact.kind in ("bool", "count", "number", "amount", "share", "stage"):
         kind = fact.kind
         return Annotated[base, BeforeValidator(lambda value: typed_value(kind, value))]
+    if fact.kind == "enum":
+        return Annotated[base, BeforeValidator(lambda value: choice_value(fact.values, fact.values_zh, value))]
+    if fact.kind == "enumlist":
+        return Annotated[base, BeforeValidator(lambda value: choices_value(fact.values, fact.values_zh, value))]
     return base
 
 

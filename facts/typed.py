@@ -8,6 +8,8 @@ nothing ambiguous:
     shares       90%  ９０％  0.9  (a percentage is divided by 100)
     counts       1,200  1 200  １２００  1200   (a whole number; 1,5 is refused)
     numbers      2.5  1,200.5  ３.５
+    choices      a value or its name in either language: wechat 微信 WeChat
+    lists        choices separated by commas, 、 or ； : 性别、年龄  gender, age  (none, 都没有: no choice)
 
 Anything else is left as typed, for validation to refuse with its message.
 Only strings are touched: a YAML or JSON number or boolean is already typed.
@@ -21,6 +23,8 @@ from typing import Any
 TRUE_WORDS = frozenset({"yes", "y", "true", "是", "有", "对", "是的"})
 FALSE_WORDS = frozenset({"no", "n", "false", "否", "没有", "无", "不是", "不"})
 
+NONE_WORDS = frozenset({"none", "无", "没有", "都没有", "-"})      # a list of choices with none chosen
+_LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 _GROUPED = re.compile(r"^[+]?\d{1,3}([, ]\d{3})+(\.\d+)?$")      # 1,200 or 1 200 or 1,200.5
 _PLAIN = re.compile(r"^[+]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -38,6 +42,31 @@ def parse_number(text: str) -> float | None:
     elif not _PLAIN.match(s):
         return None
     return float(s)
+
+
+def choice_value(values: tuple[str, ...], names: tuple[str, ...], value: Any) -> Any:
+    """One of `values` when `value` is it, or its name (`names`, in the same order), as typed
+    (any case, full-width or not, `_` or a space); anything else is left as typed."""
+    if not isinstance(value, str):
+        return value
+    word = _normal(value).lower().replace(" ", "_")
+    for i, v in enumerate(values):
+        if word == v.lower() or (i < len(names) and word == _normal(names[i]).lower().replace(" ", "_")):
+            return v
+    return value
+
+
+def choices_value(values: tuple[str, ...], names: tuple[str, ...], value: Any) -> Any:
+    """A list of choices: a list as given, or a string of choices separated by commas, 、 or ；
+    (an empty string is the empty list); each item read by `choice_value`."""
+    if isinstance(value, str):
+        text = _normal(value)
+        if text.lower() in NONE_WORDS:
+            return []
+        value = [item for item in _LIST_SEPARATORS.split(text) if item] if text else []
+    if isinstance(value, list):
+        return [choice_value(values, names, item) for item in value]
+    return value
 
 
 def typed_value(kind: str, value: Any) -> Any:

@@ -181,3 +181,9 @@ def test_a_fact_given_dotted_and_nested_is_a_problem_with_its_line():
 def test_duplicate_key_in_json_is_called_json():
     found = problems('{"community": {"name": "A"}, "size": {"members": 1}, "size": {"members": 2}}')
     assert any("invalid JSON: duplicate key 'size'" in p for p in found), found
+
+
+def test_provenance_keeps_its_dotted_fact_names():
+    facts = parse_facts("community: {name: A}\nsize: {members: 10}\n"
+                        "provenance: {extractor: x, facts: {size.members: {measure: members}}}\n")
+    assert "size.members" in facts.provenance["facts"]

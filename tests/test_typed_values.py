@@ -71,3 +71,33 @@ def test_text_with_a_control_character_is_refused():
     (problem,) = exc.value.problems
     assert problem.path == "community.name" and "control character (U+001B)" in problem.message
     assert validate_facts({"community": {"name": "两行\n名字\t也行"}}).community.name == "两行\n名字\t也行"
+
+
+@pytest.mark.parametrize("given, value", [
+    ("wechat", "wechat"), ("WeChat", "wechat"), ("微信", "wechat"), ("企业微信", "wecom"), (" ＱＱ ", "qq")])
+def test_a_choice_by_its_value_or_its_name(given, value):
+    facts = validate_facts({"community": {"name": "x", "platform": given}})
+    assert facts.flat()["community.platform"] == value
+
+
+@pytest.mark.parametrize("given, value", [
+    ("性别、年龄", ["gender", "age"]), ("gender, age", ["gender", "age"]), ("性别，职业", ["gender", "occupation"]),
+    ("都没有", []), ("none", []), (["性别", "age"], ["gender", "age"])])
+def test_a_list_of_choices_as_typed(given, value):
+    facts = validate_facts({"community": {"name": "x"}, "positioning": {"portrait_basic": given}})
+    assert facts.flat()["positioning.portrait_basic"] == value
+
+
+def test_a_choice_that_is_none_is_still_refused_with_the_values():
+    with pytest.raises(FactsError) as exc:
+        validate_facts({"community": {"name": "x", "platform": "微博"}, "positioning": {"portrait_basic": "性别、身高"}})
+    assert {p.path for p in exc.value.problems} == {"community.platform", "positioning.portrait_basic"}
+    assert "wechat" in str(exc.value)
+
+
+def test_facts_typed_as_text_are_compared_with_each_other():
+    # the members check used to see only numbers written as numbers: this failed with no message at all
+    with pytest.raises(FactsError) as exc:
+        validate_facts({"community": {"name": "x"}, "size": {"members": "1,200", "active_members_7d": "2,000"}})
+    assert [(p.path, p.message) for p in exc.value.problems] == [
+        ("size.active_members_7d", "2000 is more than size.members (1200)")]

@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = 50_000_000       # chat exports: a year of a busy group; bigg
 MAX_BATCH = 100                     # facts objects in one POST /v1/evaluate/batch
 REQUEST_TIMEOUT_S = 10.0            # evaluating one community takes milliseconds; a batch of 100 well under a second
 EXTRACT_TIMEOUT_S = 120.0           # reading 50 MB of chat export takes seconds to a minute (docs/performance.md)
-UPLOAD_PATHS = ("/v1/extract",)     # the paths whose bodies are uploads, with the upload limit
+UPLOAD_PATHS = ("/v1/extract", "/page/start")   # the paths whose bodies are uploads, with the upload limit
 
 
 @dataclass(frozen=True)
