@@ -20,7 +20,7 @@ if TYPE_CHECKING:                           # imported when first used: `shequn 
     Evaluated = tuple[str, Report, Facts]                   # a file, its report, and the facts it was made from
     Explanations = dict[str, dict[str, Any]]                # explain_report's, by rule id
 
-FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
+FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 
 
 @click.command()
@@ -91,6 +91,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     elif fmt == "concise":
         shown = _translated(plain, lang, engine)
         write_output("".join(concise_lines(p, r) for (p, _), r in zip(reports, shown)), output)
+    elif fmt == "junit":
+        from shequn.report.junit import render as render_junit
+        shown = _translated(plain, lang, engine)
+        titles = {rule.id: rule.title for rule in engine.rules}
+        if reports or not problems:
+            write_output(render_junit([(p, r) for (p, _), r in zip(reports, shown)], titles=titles), output)
     elif fmt in ("json", "jsonl"):
         data = [r.model_dump(mode="json") for r in plain]
         for item, extra in zip(data, explained or []):

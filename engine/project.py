@@ -8,7 +8,7 @@ configuration. Keys:
     select:   [selector, ...]    rule ids, id prefixes, dimensions, kinds, severities
     ignore:   [selector, ...]
     fail_on:  critical | warning | info | never
-    format:   text | concise | json | jsonl | markdown | html
+    format:   text | concise | json | jsonl | junit | markdown | html
     thresholds: {RULE.name: number}   shequn's own thresholds set for this project (`shequn rules show RULE`)
 
 Command-line options override these defaults.
@@ -26,7 +26,7 @@ from shequn.errors import ConfigError
 
 KEYS = ("rulesets", "select", "ignore", "fail_on", "format", "thresholds")
 FAIL_ON = ("critical", "warning", "info", "never")
-FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
+FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 
 
 class ProjectError(ConfigError):
