@@ -145,6 +145,13 @@ LABELS: dict[str, dict[str, str]] = {
         "discrepancy": "{fact}: written {written}, measured {measured} (the written value is used)",
         "why_part_by_part": "Why, part by part",
         "was_severity": " (was {severity})",
+        "summary_line": "{communities}: {critical} with critical findings, {warnings}",
+        "community_one": "1 community",
+        "communities_n": "{n} communities",
+        "warning_one": "1 warning",
+        "warnings_n": "{n} warnings",
+        "new_n": "{n} new",
+        "rule_page": "rule page: {command}",
     },
     "zh": {
         "report_title": "社群诊断报告",
@@ -263,6 +270,13 @@ LABELS: dict[str, dict[str, str]] = {
         "discrepancy": "{fact}：手填 {written}，测得 {measured}（采用手填值）",
         "why_part_by_part": "逐项说明判断依据",
         "was_severity": "（之前为{severity}）",
+        "summary_line": "{communities}：{critical} 个有严重问题，{warnings}",
+        "community_one": "1 个社群",
+        "communities_n": "{n} 个社群",
+        "warning_one": "1 条警告",
+        "warnings_n": "共 {n} 条警告",
+        "new_n": "{n} 条新增",
+        "rule_page": "规则说明：{command}",
     },
 }
 

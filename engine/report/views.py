@@ -319,4 +319,5 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
         "problems": list(report.problems),
         "engine": report.engine,
         "has_baseline": any(f.baseline for f in report.findings),
+        "new_count": sum(f.baseline == "new" and f.status == "open" for f in report.findings),
     }
