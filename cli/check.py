@@ -46,12 +46,15 @@ FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 @click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
 @click.option("--statistics", is_flag=True, help="Instead of the reports, count the open findings by rule over all "
                                                  "communities (JSON with --format json).")
+@click.option("--rule-pages", metavar="BASE", default="docs/rules/", show_default=True,
+              help="HTML: link each finding to its rule's page, BASE/RULESET.md#rule (a folder or URL holding "
+                   "`shequn rules docs`' pages); empty for no links.")
 @click.option("--threshold", "thresholds", multiple=True, metavar="RULE.NAME=VALUE",
               help="Set one of shequn's own thresholds for this run (repeatable; `shequn rules show RULE` names them).")
 @handle_errors
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          exports: Sequence[str], explain: bool, statistics: bool, thresholds: tuple[str, ...]) -> None:
+          exports: Sequence[str], explain: bool, statistics: bool, rule_pages: str, thresholds: tuple[str, ...]) -> None:
     """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
 
     Every good file is reported; each bad one is named on stderr, and the exit
@@ -116,7 +119,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
             if recorded is not None:                # the text, when writing a file
                 write_output(recorded, output)
         else:
-            write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1), output)
+            write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1, rule_pages=rule_pages), output)
     if fail_on_new:
         for line in new_findings_lines(reports, fail_on):
             click.echo(line, err=True)
@@ -292,15 +295,18 @@ def _translated(reports: list[Report], lang: str, engine: Engine) -> list[Report
     return [translate_report(r, translations) for r in reports]
 
 
-def render_document(reports: Sequence[Report], fmt: str, lang: str = "en", *, portfolio: bool = False) -> str:
+def render_document(reports: Sequence[Report], fmt: str, lang: str = "en", *, portfolio: bool = False,
+                    rule_pages: str = "docs/rules/") -> str:
     """Markdown or HTML: one report's page, or the portfolio overview with each community's section."""
     if portfolio:
         from shequn.report import portfolio as pf
-        return (pf.render_html if fmt == "html" else pf.render_markdown)(reports, lang=lang)
+        if fmt == "html":
+            return pf.render_html(reports, lang=lang, rule_pages=rule_pages)
+        return pf.render_markdown(reports, lang=lang)
     if fmt == "html":
-        from shequn.report.html import render
-    else:
-        from shequn.report.markdown import render
+        from shequn.report.html import render as render_html
+        return render_html(reports[0], lang=lang, rule_pages=rule_pages)
+    from shequn.report.markdown import render
     return render(reports[0], lang=lang)
 
 

@@ -10,6 +10,7 @@ configuration. Keys:
     fail_on:  critical | warning | info | never
     format:   text | concise | json | jsonl | junit | markdown | html
     thresholds: {RULE.name: number}   shequn's own thresholds set for this project (`shequn rules show RULE`)
+    rule_pages: BASE             where HTML reports link a finding's rule page (a folder or URL)
 
 Command-line options override these defaults.
 """
@@ -24,7 +25,7 @@ from shequn.facts.loader import FactsError, read_file
 
 from shequn.errors import ConfigError
 
-KEYS = ("rulesets", "select", "ignore", "fail_on", "format", "thresholds")
+KEYS = ("rulesets", "select", "ignore", "fail_on", "format", "thresholds", "rule_pages")
 FAIL_ON = ("critical", "warning", "info", "never")
 FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 
@@ -90,6 +91,10 @@ def read_project(path: Path, kind: str) -> dict[str, Any]:
                                                       and not isinstance(v, bool) for k, v in value.items()):
                 raise ProjectError(f"{where}: 'thresholds' must map RULE.name to a number, e.g. ST201.active_floor: 0.15")
             out[norm] = [f"{k}={v}" for k, v in value.items()]
+        elif norm == "rule_pages":
+            if not isinstance(value, str):
+                raise ProjectError(f"{where}: 'rule_pages' must be a folder or URL, e.g. https://example.org/rules/")
+            out[norm] = value
         else:
             choices = FAIL_ON if norm == "fail_on" else FORMATS
             if value not in choices:
@@ -120,7 +125,8 @@ def default_map(start: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     d = project_defaults(start)
     check: dict[str, Any] = {}
     for key, param in (("rulesets", "rulesets"), ("select", "select"), ("ignore", "ignore"),
-                       ("fail_on", "fail_on"), ("format", "fmt"), ("thresholds", "thresholds")):
+                       ("fail_on", "fail_on"), ("format", "fmt"), ("thresholds", "thresholds"),
+                       ("rule_pages", "rule_pages")):
         if key in d:
             check[param] = d[key]
     return {"check": check} if check else {}

@@ -152,6 +152,10 @@ LABELS: dict[str, dict[str, str]] = {
         "warnings_n": "{n} warnings",
         "new_n": "{n} new",
         "rule_page": "rule page: {command}",
+        "rule_page_short": "rule page",
+        "more_details": "Evidence, more advice and sources",
+        "community_details": "Full report",
+        "more_findings": "{n} more: {severity}",
     },
     "zh": {
         "report_title": "社群诊断报告",
@@ -277,6 +281,10 @@ LABELS: dict[str, dict[str, str]] = {
         "warnings_n": "共 {n} 条警告",
         "new_n": "{n} 条新增",
         "rule_page": "规则说明：{command}",
+        "rule_page_short": "规则说明",
+        "more_details": "依据、更多建议与出处",
+        "community_details": "完整报告",
+        "more_findings": "另有 {n} 条{severity}",
     },
 }
 
