@@ -283,7 +283,7 @@ def _load_baseline(path: str, engine: Engine) -> list[Report]:
     try:
         return [stamped(engine.evaluate(read_facts(path), today=audit_day()), path)]
     except FactsError as exc:
-        raise BadInput(exc.messages()) from None
+        raise BadInput([f"{path}: neither a shequn report nor a facts file; as a facts file:", *exc.messages()]) from None
 
 
 def _translated(reports: list[Report], lang: str, engine: Engine) -> list[Report]:
