@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, TypedDict
 
 import click
 
@@ -24,8 +24,43 @@ FORMAT = click.Choice(["text", "json"])
 
 # --- the facts template ------------------------------------------------------
 
-def facts_template() -> str:
-    """A commented YAML facts file: every fact with its unit and meaning.
+class _TemplateWords(TypedDict):
+    head: list[str]
+    required: str
+    channels: str
+    derived: str
+    waivers: list[str]
+
+
+TEMPLATE_WORDS: dict[str, _TemplateWords] = {
+    "en": {"head": ["## shequn facts file. Fill in what you know and leave the rest commented out:",
+                    "## an absent fact is unknown, and the report asks for it; never write 0 or no for",
+                    "## a fact you do not know. To give a fact, uncomment its section line and its own line.",
+                    "## Check with: shequn check THIS_FILE   ·   what to collect first: shequn facts questions THIS_FILE"],
+           "required": " (required)",
+           "channels": "map of channel to share (fraction 0-1); shares that add up to 1 make unnamed channels 0",
+           "derived": "## Derived facts are computed, never written: ",
+           "waivers": ["## Findings your team has accepted (shown as waived, not hidden):", "## waivers:",
+                       "##   - rule: NM101",
+                       "##     reason: the founders' friends are the target members of this pilot group",
+                       "##     expires: 2025-12-31"]},
+    "zh": {"head": ["## shequn 事实文件。知道的填上，不知道的保持注释：",
+                    "## 没写的事实就是未知，报告会提问；不知道的事实不要填 0 或 no。",
+                    "## 要填一项事实：去掉它所在分组那一行和它自己那一行开头的“# ”。",
+                    "## 检查：shequn check 本文件   ·   先收集什么：shequn facts questions 本文件 --lang zh"],
+           "required": "（必填）",
+           "channels": "渠道 → 占比（0-1 的小数）；各占比加起来为 1 时，没写的渠道算 0",
+           "derived": "## 推导出的事实由程序计算，不要填写：",
+           "waivers": ["## 团队已接受的问题（报告中显示为已豁免，不会隐藏）：", "## waivers:",
+                       "##   - rule: NM101",
+                       "##     reason: 试点群的目标成员就是创始人的朋友",
+                       "##     expires: 2025-12-31"]},
+}
+
+
+def facts_template(lang: str = "en") -> str:
+    """A commented YAML facts file: every fact with its unit and meaning (in Chinese with `lang="zh"`:
+    the fact's label and question, the unit and values named; the keys stay as the file is written).
 
     Lines starting with `# ` are YAML to uncomment (section first, then the
     fact); lines starting with `##` are explanations. Only `community.name`
@@ -33,17 +68,20 @@ def facts_template() -> str:
     """
     from shequn.facts.vocabulary import FACTS, SECTIONS
 
+    words = TEMPLATE_WORDS[lang]
+
     def row(indent: int, key: str, fact: Fact, live: bool = False, value: str = "") -> str:
         head = "  " * indent + f"{key}:" + (f" {value}" if value else "")
-        comment = f"# {fact.unit} — {fact.meaning}" + (" (required)" if fact.required else "")
+        if lang == "zh":
+            meaning = fact.ask("zh") or fact.label("zh")
+            comment = f"# {fact.unit_in('zh')} — {meaning}"
+        else:
+            comment = f"# {fact.unit} — {fact.meaning}"
+        comment += words["required"] if fact.required else ""
         text = f"{head:<40} {comment}"
         return text if live else "# " + text
 
-    lines = ["## shequn facts file. Fill in what you know and leave the rest commented out:",
-             "## an absent fact is unknown, and the report asks for it; never write 0 or no for",
-             "## a fact you do not know. To give a fact, uncomment its section line and its own line.",
-             "## Check with: shequn check THIS_FILE   ·   what to collect first: shequn facts questions THIS_FILE",
-             ""]
+    lines = [*words["head"], ""]
     for section in SECTIONS:
         facts = [f for f in FACTS if f.section == section and not f.derived]
         if not facts:
@@ -56,7 +94,7 @@ def facts_template() -> str:
                 g, key = fact.key.split(".", 1)
                 if g != group:
                     group = g
-                    lines.append("#   " + f"{g}:".ljust(38) + " # map of channel to share (fraction 0-1); shares that add up to 1 make unnamed channels 0")
+                    lines.append("#   " + f"{g}:".ljust(38) + " # " + words["channels"])
                 lines.append(row(2, key, fact))
             else:
                 group = None
@@ -66,12 +104,8 @@ def facts_template() -> str:
                     lines.append(row(1, fact.key, fact))
         lines.append("")
     derived = [f for f in FACTS if f.derived]
-    lines.append("## Derived facts are computed, never written: " + ", ".join(f.name for f in derived) + ".")
-    lines += ["## Findings your team has accepted (shown as waived, not hidden):",
-              "## waivers:",
-              "##   - rule: NM101",
-              "##     reason: the founders' friends are the target members of this pilot group",
-              "##     expires: 2025-12-31"]
+    lines.append(words["derived"] + ", ".join(f.name for f in derived) + ("。" if lang == "zh" else "."))
+    lines += words["waivers"]
     return "\n".join(lines) + "\n"
 
 
@@ -94,8 +128,10 @@ def _echo_json(data: object) -> None:
 @click.argument("rule_id")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @click.option("--ruleset", "rulesets", multiple=True, type=click.Path(), help="Add a ruleset file or folder (repeatable).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the headings, outcome, the rule's title and the facts to collect (text).")
 @handle_errors
-def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ...]) -> None:
+def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ...], lang: str) -> None:
     """Why a rule fired or not: its condition part by part, each with the facts' values and its outcome.
 
     \b
@@ -118,7 +154,8 @@ def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ..
     if fmt == "json":
         _echo_json(explanation.to_dict())
     else:
-        click.echo(explanation.render())
+        zh = getattr(engine.rule(rid), "zh", None) if lang == "zh" else None
+        click.echo(explanation.render(lang=lang, title=zh.title if zh is not None and zh.title else None))
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
@@ -224,10 +261,12 @@ def _question_detail(q: dict[str, Any], lang: str) -> str:
 @click.command("init")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the comments: each fact's meaning (zh: its question), unit and values.")
 @handle_errors
-def facts_init(output: str | None, force: bool) -> None:
+def facts_init(output: str | None, force: bool, lang: str) -> None:
     """Write a commented facts template: every fact with its unit and meaning, to fill in."""
-    text = facts_template()
+    text = facts_template(lang)
     if output:
         if Path(output).exists() and not force:
             raise BadInput(f"{output}: already exists (use --force to overwrite)")

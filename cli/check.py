@@ -1,6 +1,7 @@
 """`shequn check FILES...`: diagnose communities described by facts files or chat exports."""
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import json
 import sys
@@ -20,7 +21,7 @@ if TYPE_CHECKING:                           # imported when first used: `shequn 
     Evaluated = tuple[str, Report, Facts]                   # a file, its report, and the facts it was made from
     Explanations = dict[str, dict[str, Any]]                # explain_report's, by rule id
 
-FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
+FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 
 
 @click.command()
@@ -30,8 +31,9 @@ FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="critical", show_default=True,
               help="Exit 1 when a finding at or above this severity is open.")
-@click.option("--baseline", type=click.Path(dir_okay=False), metavar="OLD.json",
-              help="Mark each finding new or known against an earlier report JSON (or list of reports).")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="OLD",
+              help="Mark each finding new or known against an earlier report JSON (or list of reports), "
+                   "or an earlier facts file.")
 @click.option("--fail-on-new", is_flag=True, help="With --baseline: exit 1 only for new findings at or above --fail-on.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of headings, labels and (where rules carry it) rule text.")
@@ -44,12 +46,15 @@ FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
 @click.option("--explain", is_flag=True, help="Add each finding's condition, part by part, with values and outcomes.")
 @click.option("--statistics", is_flag=True, help="Instead of the reports, count the open findings by rule over all "
                                                  "communities (JSON with --format json).")
+@click.option("--rule-pages", metavar="BASE", default="docs/rules/", show_default=True,
+              help="HTML: link each finding to its rule's page, BASE/RULESET.md#rule (a folder or URL holding "
+                   "`shequn rules docs`' pages); empty for no links.")
 @click.option("--threshold", "thresholds", multiple=True, metavar="RULE.NAME=VALUE",
               help="Set one of shequn's own thresholds for this run (repeatable; `shequn rules show RULE` names them).")
 @handle_errors
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          exports: Sequence[str], explain: bool, statistics: bool, thresholds: tuple[str, ...]) -> None:
+          exports: Sequence[str], explain: bool, statistics: bool, rule_pages: str, thresholds: tuple[str, ...]) -> None:
     """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
 
     Every good file is reported; each bad one is named on stderr, and the exit
@@ -67,8 +72,8 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     """
     if fail_on_new and not baseline:
         raise BadInput("--fail-on-new needs --baseline OLD.json")
-    baselines = _load_baseline(baseline) if baseline else None
     engine = make_engine(rulesets, select, ignore, thresholds)
+    baselines = _load_baseline(baseline, engine) if baseline else None
     # an export given with --export belongs to the facts files; one given among them is a community of its own
     paths, loose = split_exports(expand_facts_paths(files), [])
     if exports:
@@ -91,6 +96,12 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     elif fmt == "concise":
         shown = _translated(plain, lang, engine)
         write_output("".join(concise_lines(p, r) for (p, _), r in zip(reports, shown)), output)
+    elif fmt == "junit":
+        from shequn.report.junit import render as render_junit
+        shown = _translated(plain, lang, engine)
+        titles = {rule.id: rule.title for rule in engine.rules}
+        if reports or not problems:
+            write_output(render_junit([(p, r) for (p, _), r in zip(reports, shown)], titles=titles), output)
     elif fmt in ("json", "jsonl"):
         data = [r.model_dump(mode="json") for r in plain]
         for item, extra in zip(data, explained or []):
@@ -108,10 +119,22 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
             if recorded is not None:                # the text, when writing a file
                 write_output(recorded, output)
         else:
-            write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1), output)
+            write_output(render_document(shown, fmt, lang, portfolio=len(paths) > 1, rule_pages=rule_pages), output)
+    if fail_on_new:
+        for line in new_findings_lines(reports, fail_on):
+            click.echo(line, err=True)
     if problems:
         raise BadInput(problems)
     sys.exit(exit_status(plain, fail_on, new_only=fail_on_new))
+
+
+def new_findings_lines(reports: Sequence[tuple[str, Report]], fail_on: str) -> list[str]:
+    """For --fail-on-new: each new open finding at or above `fail_on`, named on stderr (`file: new RULE severity title`)."""
+    if fail_on == "never":
+        return []
+    limit = SEVERITIES.index(fail_on)
+    return [f"{path}: new {f.rule} {f.severity} {f.title}" for path, r in reports for f in r.findings
+            if f.status == "open" and f.baseline == "new" and SEVERITIES.index(f.severity) <= limit]
 
 
 def concise_lines(path: str, report: Report) -> str:
@@ -164,7 +187,7 @@ def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) 
         return [], exc.messages()
     if not paths:
         merged = merge_measured(None, measured)
-        return [(exports[0], merged.diagnose(engine), merged.facts)], []
+        return [(exports[0], stamped(merged.diagnose(engine, today=audit_day()), exports[0]), merged.facts)], []
     reports: list[Evaluated] = []
     problems: list[str] = []
     for path in paths:
@@ -173,8 +196,23 @@ def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) 
         except FactsError as exc:
             problems.extend(exc.messages())
             continue
-        reports.append((path, merged.diagnose(engine), merged.facts))
+        reports.append((path, stamped(merged.diagnose(engine, today=audit_day()), path), merged.facts))
     return reports, problems
+
+
+def audit_day() -> _dt.date:
+    """The day of the audit: SHEQUN_TODAY when set (reproducible output, docs/testing.md), else today."""
+    from shequn.report.views import today
+
+    return _dt.date.fromisoformat(today(None))
+
+
+def stamped(report: Report, path: str) -> Report:
+    """The report carrying the facts file it was made from (`audit.facts_file`), so `diff` can name it."""
+    from shequn.report.model import AuditInfo
+
+    audit = report.audit or AuditInfo(date=audit_day().isoformat(), facts_file=None)
+    return report.model_copy(update={"audit": audit.model_copy(update={"facts_file": path})})
 
 
 def explain_all(engine: Engine, evaluated: Iterable[Evaluated]) -> list[Explanations]:
@@ -195,7 +233,7 @@ def evaluate_paths(engine: Engine, paths: list[str]) -> tuple[list[Evaluated], l
     def one(path: str) -> None:
         try:
             facts = read_facts(path)
-            reports.append((path, engine.evaluate(facts), facts))
+            reports.append((path, stamped(engine.evaluate(facts, today=audit_day()), path), facts))
         except FactsError as exc:
             problems.extend(exc.messages())
 
@@ -234,10 +272,18 @@ def read_facts(path: str) -> Facts:
     return parse_facts(text, "<stdin>")
 
 
-def _load_baseline(path: str) -> list[Report]:
+def _load_baseline(path: str, engine: Engine) -> list[Report]:
+    """The reports of an earlier run: a report JSON file, or a facts file evaluated now (as `diff` takes it)."""
+    from shequn.cli._common import is_report_file
+
     if not Path(path).exists():             # a pipe or a directory: the reader says what it is
         raise BadInput(f"{path}: no such baseline file")
-    return load_report_file(path)
+    if is_report_file(path):
+        return load_report_file(path)
+    try:
+        return [stamped(engine.evaluate(read_facts(path), today=audit_day()), path)]
+    except FactsError as exc:
+        raise BadInput([f"{path}: neither a shequn report nor a facts file; as a facts file:", *exc.messages()]) from None
 
 
 def _translated(reports: list[Report], lang: str, engine: Engine) -> list[Report]:
@@ -249,15 +295,18 @@ def _translated(reports: list[Report], lang: str, engine: Engine) -> list[Report
     return [translate_report(r, translations) for r in reports]
 
 
-def render_document(reports: Sequence[Report], fmt: str, lang: str = "en", *, portfolio: bool = False) -> str:
+def render_document(reports: Sequence[Report], fmt: str, lang: str = "en", *, portfolio: bool = False,
+                    rule_pages: str = "docs/rules/") -> str:
     """Markdown or HTML: one report's page, or the portfolio overview with each community's section."""
     if portfolio:
         from shequn.report import portfolio as pf
-        return (pf.render_html if fmt == "html" else pf.render_markdown)(reports, lang=lang)
+        if fmt == "html":
+            return pf.render_html(reports, lang=lang, rule_pages=rule_pages)
+        return pf.render_markdown(reports, lang=lang)
     if fmt == "html":
-        from shequn.report.html import render
-    else:
-        from shequn.report.markdown import render
+        from shequn.report.html import render as render_html
+        return render_html(reports[0], lang=lang, rule_pages=rule_pages)
+    from shequn.report.markdown import render
     return render(reports[0], lang=lang)
 
 
@@ -277,19 +326,39 @@ def expand_facts_paths(files: Iterable[str]) -> list[str]:
     return out
 
 
+def text_width() -> int | None:
+    """COLUMNS when set, else the terminal's width (None: rich asks it), else 100 columns for a pipe or a file."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    return None if sys.stdout.isatty() else 100
+
+
 def render_text(reports: Sequence[Report], output: str | None,
                 explained: Sequence[Explanations] | None = None, lang: str = "en") -> str | None:
-    """Print reports to the terminal, or return them as plain text when writing a file."""
+    """Print reports to the terminal, or return them as plain text when writing a file.
+
+    Several reports start with an overview table; every run ends with one summary line, which goes to
+    stderr when the text goes to a file (a failing run is never silent). Plain text, piped or written,
+    has no trailing spaces: rich pads panels and tables to the full width.
+    """
     from rich.console import Console
     from rich.text import Text
 
     from shequn.report.i18n import labels
-    from shequn.report.text import render
+    from shequn.report.text import overview, render, summary_line
 
-    if output:
-        console = Console(record=True, file=io.StringIO(), width=100, color_system=None)
+    live = not output and sys.stdout.isatty()
+    width = text_width()
+    if live:
+        console = Console(highlight=False, width=width)
     else:
-        console = Console(highlight=False, width=None if sys.stdout.isatty() else 100)
+        console = Console(file=io.StringIO(), width=width or 100, color_system=None, highlight=False)
+    if len(reports) > 1:
+        console.print(overview(reports, lang))
+        console.print()
     for i, report in enumerate(reports):
         if i:
             console.print()
@@ -298,7 +367,20 @@ def render_text(reports: Sequence[Report], output: str | None,
             from shequn.diagnose.explain import render_report_explanations
             console.print(Text(labels(lang).why_part_by_part, style="bold"))
             console.print(Text(render_report_explanations(explained[i])))
-    return console.export_text() if output else None
+    summary = summary_line(reports, lang)
+    if output:
+        click.echo(summary, err=True)
+    else:
+        console.print()
+        console.print(Text(summary, style="bold"))
+    if live:
+        return None
+    assert isinstance(console.file, io.StringIO)
+    text = "\n".join(line.rstrip() for line in console.file.getvalue().split("\n"))
+    if output:
+        return text
+    write_output(text, None)
+    return None
 
 
 def exit_status(reports: Iterable[Report], fail_on: str, *, new_only: bool = False) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from shequn.cli import authoring, catalogue, coverage_cmds
-from shequn.cli._common import exit_codes, internal_error, quiet_stdout
+from shequn.cli._common import BadInput, exit_codes, internal_error, quiet_stdout
 from shequn.cli.check import check
 from shequn.cli.extract import extract
 from shequn.cli.interview import interview
@@ -32,14 +32,25 @@ class ShequnGroup(click.Group):
 @click.group(cls=ShequnGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="shequn", prog_name="shequn")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
-def cli(debug: bool) -> None:
+@click.option("--config", type=click.Path(dir_okay=False, path_type=str), metavar="PATH",
+              help="The project file (shequn.yaml, or pyproject.toml with [tool.shequn]) instead of the nearest one.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, config: str | None) -> None:
     """Diagnose online communities the way a community-operations consultant would.
 
     \b
     shequn check facts/examples/cosmetics-brand-matrix.yaml
     shequn rules list --kind minefield
     shequn rules show NM201
+    shequn --config team/shequn.yaml check acme.yaml
     """
+    if config is not None:                  # the commands' contexts, made after this, read the new defaults
+        from shequn.project import ProjectError, default_map
+
+        try:
+            ctx.default_map = default_map(config=config)
+        except ProjectError as exc:
+            raise BadInput(str(exc)) from None
 
 
 @cli.group()
@@ -74,8 +85,9 @@ facts.add_command(extract)
 def main() -> None:
     from shequn.project import ProjectError, default_map
 
+    named = any(a == "--config" or a.startswith("--config=") for a in sys.argv[1:])
     try:
-        defaults = default_map()
+        defaults = {} if named else default_map()       # --config: the group reads the named file instead
     except ProjectError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

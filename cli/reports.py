@@ -20,12 +20,14 @@ if TYPE_CHECKING:                           # imported when first used: `shequn 
 def _report(path: str, engine_factory: Callable[[], Engine]) -> Report:
     from shequn.facts.loader import load_facts
 
+    from shequn.cli.check import audit_day, stamped
+
     if is_report_file(path):
         reports = load_report_file(path)
         if len(reports) != 1:
             raise BadInput(f"{path}: holds {len(reports)} reports; diff compares one community (use one report file)")
         return reports[0]
-    return engine_factory().evaluate(load_facts(path))
+    return stamped(engine_factory().evaluate(load_facts(path), today=audit_day()), path)
 
 
 @click.command()

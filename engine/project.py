@@ -8,8 +8,13 @@ configuration. Keys:
     select:   [selector, ...]    rule ids, id prefixes, dimensions, kinds, severities
     ignore:   [selector, ...]
     fail_on:  critical | warning | info | never
-    format:   text | concise | json | jsonl | markdown | html
+    format:   text | concise | json | jsonl | junit | markdown | html
     thresholds: {RULE.name: number}   shequn's own thresholds set for this project (`shequn rules show RULE`)
+    rule_pages: BASE             where HTML reports link a finding's rule page (a folder or URL)
+    lang:     en | zh            language of reports, rule pages, questions, the facts template and explain
+
+`shequn --config PATH` names the project file instead (a shequn.yaml, or a
+pyproject.toml with `[tool.shequn]`).
 
 Command-line options override these defaults.
 """
@@ -24,9 +29,10 @@ from shequn.facts.loader import FactsError, read_file
 
 from shequn.errors import ConfigError
 
-KEYS = ("rulesets", "select", "ignore", "fail_on", "format", "thresholds")
+KEYS = ("rulesets", "select", "ignore", "fail_on", "format", "thresholds", "rule_pages", "lang")
+LANGS = ("en", "zh")
 FAIL_ON = ("critical", "warning", "info", "never")
-FORMATS = ("text", "concise", "json", "jsonl", "markdown", "html")
+FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 
 
 class ProjectError(ConfigError):
@@ -90,8 +96,12 @@ def read_project(path: Path, kind: str) -> dict[str, Any]:
                                                       and not isinstance(v, bool) for k, v in value.items()):
                 raise ProjectError(f"{where}: 'thresholds' must map RULE.name to a number, e.g. ST201.active_floor: 0.15")
             out[norm] = [f"{k}={v}" for k, v in value.items()]
+        elif norm == "rule_pages":
+            if not isinstance(value, str):
+                raise ProjectError(f"{where}: 'rule_pages' must be a folder or URL, e.g. https://example.org/rules/")
+            out[norm] = value
         else:
-            choices = FAIL_ON if norm == "fail_on" else FORMATS
+            choices = FAIL_ON if norm == "fail_on" else LANGS if norm == "lang" else FORMATS
             if value not in choices:
                 raise ProjectError(f"{where}: '{key}' must be one of {', '.join(choices)}, not {value!r}")
             out[norm] = value
@@ -100,27 +110,59 @@ def read_project(path: Path, kind: str) -> dict[str, Any]:
     return out
 
 
-def project_defaults(start: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """The defaults of the nearest project file ({} when there is none); raises ProjectError.
+def named_project_file(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """(path, kind) of a project file named on the command line (`--config`); raises ProjectError."""
+    file = Path(path)
+    if not file.is_file():
+        raise ProjectError(f"{file}: no such project file")
+    if file.suffix != ".toml":
+        return file, "yaml"
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{file}: cannot read: {exc}") from None
+    if not (isinstance(data.get("tool"), dict) and "shequn" in data["tool"]):
+        raise ProjectError(f"{file}: no [tool.shequn] table")
+    return file, "toml"
 
-    The result also says where they came from under the key "file".
+
+def project_defaults(start: str | os.PathLike[str] | None = None, *,
+                     config: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The defaults of the nearest project file, or of `config` when given ({} when there is none);
+    raises ProjectError. The result also says where they came from under the key "file".
     """
-    found = find_project_file(start)
+    found = named_project_file(config) if config is not None else find_project_file(start)
     if found is None:
         return {}
     path, kind = found
     return read_project(path, kind) | {"file": str(path)}
 
 
-def default_map(start: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Click's `default_map` for the commands that take these options (`check`).
+# every command that takes --lang: where in the command tree its defaults go
+_LANG_COMMANDS = (("check",), ("diff",), ("explain",), ("rules", "show"), ("facts", "questions"), ("facts", "init"))
+
+
+def default_map(start: str | os.PathLike[str] | None = None, *,
+                config: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Click's `default_map` for the commands that take these options (`check`; `lang` for every
+    command with --lang).
 
     Wire it in cli/main.py: `cli(prog_name="shequn", default_map=default_map())`.
     """
-    d = project_defaults(start)
+    d = project_defaults(start, config=config)
+    out: dict[str, Any] = {}
     check: dict[str, Any] = {}
     for key, param in (("rulesets", "rulesets"), ("select", "select"), ("ignore", "ignore"),
-                       ("fail_on", "fail_on"), ("format", "fmt"), ("thresholds", "thresholds")):
+                       ("fail_on", "fail_on"), ("format", "fmt"), ("thresholds", "thresholds"),
+                       ("rule_pages", "rule_pages")):
         if key in d:
             check[param] = d[key]
-    return {"check": check} if check else {}
+    if check:
+        out["check"] = check
+    if "lang" in d:
+        for path in _LANG_COMMANDS:
+            node = out
+            for name in path:
+                node = node.setdefault(name, {})
+            node["lang"] = d["lang"]
+    return out

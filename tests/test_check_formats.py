@@ -117,8 +117,64 @@ def test_baseline_problems_exit_2(ruleset_path, files, tmp_path):
     assert result.exit_code == 2 and "--baseline" in result.stderr
     missing = run(ruleset_path, "check", files["sick"], "--baseline", str(tmp_path / "nope.json"))
     assert missing.exit_code == 2 and "nope.json" in missing.stderr
-    not_report = run(ruleset_path, "check", files["sick"], "--baseline", files["other"])
-    assert not_report.exit_code == 2 and "Traceback" not in not_report.stderr
+    not_facts = tmp_path / "not-facts.yaml"
+    not_facts.write_text("community: [1, 2]\n", encoding="utf-8")
+    bad = run(ruleset_path, "check", files["sick"], "--baseline", str(not_facts))
+    assert bad.exit_code == 2 and "not-facts.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_facts_file_is_a_baseline_as_diff_takes_it(ruleset_path, files):
+    """An earlier facts file is evaluated now with the same rules: RPT007 is new, the rest known."""
+    result = run(ruleset_path, "check", files["healthy"], "--baseline", files["sick"], "--format", "json")
+    marks = {f["rule"]: f["baseline"] for f in json.loads(result.stdout)["findings"]}
+    assert marks == {"RPT002": "known", "RPT004": "known", "RPT007": "new"}
+
+
+def test_baseline_new_findings_first_marked_and_counted_in_text(ruleset_path, files, tmp_path):
+    old = tmp_path / "old.json"
+    run(ruleset_path, "check", files["sick"], "--format", "json", "-o", str(old))
+    data = json.loads(run(ruleset_path, "check", files["healthy"], "--baseline", str(old), "--format", "json").stdout)
+    assert [f["baseline"] for f in data["findings"]][0] == "new"            # new first, in JSON too
+    text = run(ruleset_path, "check", files["healthy"], "--baseline", str(old), "--fail-on", "never").stdout
+    assert "1 new" in text.split("\n\n")[0] or "· 1 new" in text
+    assert "RPT007" in text and "[new]" in text and "[known]" in text
+    new_line = next(line for line in text.splitlines() if "[new]" in line)
+    assert "RPT007" in new_line
+    assert text.rstrip().endswith("1 new")                                  # the summary line counts them too
+    md = run(ruleset_path, "check", files["healthy"], "--baseline", str(old), "--format", "markdown").stdout
+    assert "**1 new**" in md
+    html = run(ruleset_path, "check", files["healthy"], "--baseline", str(old), "--format", "html").stdout
+    assert '<li class="chip new"><b>1</b> new</li>' in html
+
+
+def test_fail_on_new_names_the_new_findings_on_stderr(ruleset_path, files, tmp_path):
+    old = tmp_path / "old.json"
+    run(ruleset_path, "check", files["sick"], "--format", "json", "-o", str(old))
+    result = run(ruleset_path, "check", files["healthy"], "--baseline", str(old), "--fail-on-new", "--fail-on", "warning",
+                 "--format", "json")
+    assert result.exit_code == 1
+    assert f"{files['healthy']}: new RPT007 warning" in result.stderr
+    assert "RPT002" not in result.stderr                                   # known: not named
+    quiet = run(ruleset_path, "check", files["sick"], "--baseline", str(old), "--fail-on-new", "--format", "json")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_reports_carry_the_audit_date_and_file_and_diff_names_them(ruleset_path, files, tmp_path, monkeypatch):
+    may, june = tmp_path / "may.json", tmp_path / "june.json"
+    monkeypatch.setenv("SHEQUN_TODAY", "2026-05-01")
+    run(ruleset_path, "check", files["sick"], "--format", "json", "-o", str(may))
+    monkeypatch.setenv("SHEQUN_TODAY", "2026-06-01")
+    run(ruleset_path, "check", files["healthy"], "--format", "json", "-o", str(june))
+    assert json.loads(june.read_text())["audit"] == {"date": "2026-06-01", "facts_file": files["healthy"]}
+    text = run(ruleset_path, "diff", str(may), str(june)).stdout
+    assert "2026-05-01 (sick.yaml) → 2026-06-01 (healthy.yaml)" in text.splitlines()[1]
+    md = run(ruleset_path, "diff", str(may), str(june), "--format", "markdown").stdout
+    assert "2026-05-01 (sick.yaml) → 2026-06-01 (healthy.yaml)" in md
+    html = run(ruleset_path, "diff", str(may), str(june), "--format", "html").stdout
+    assert '<p class="audits"><time>2026-05-01 (sick.yaml) → 2026-06-01 (healthy.yaml)</time></p>' in html
+    # facts files compared directly: evaluated today, named by their files
+    both = run(ruleset_path, "diff", files["sick"], files["healthy"]).stdout
+    assert "2026-06-01 (sick.yaml) → 2026-06-01 (healthy.yaml)" in both
 
 
 def test_lang_zh(ruleset_path, files):

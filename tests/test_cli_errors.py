@@ -108,7 +108,7 @@ def test_a_file_that_is_not_a_report_is_bad_input(tmp_path, facts_file):
     baseline = tmp_path / "old.json"
     baseline.write_text('{"not": "a report"}')
     result = run("check", facts_file, "--baseline", str(baseline))
-    assert result.exit_code == 2 and "not a shequn report" in result.stderr
+    assert result.exit_code == 2 and "neither a shequn report nor a facts file" in result.stderr   # facts files are baselines too
     binary = tmp_path / "old2.json"
     binary.write_bytes(b'{"schema_version": "\xff\xfe"}')
     result = run("diff", str(binary), facts_file)

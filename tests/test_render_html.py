@@ -44,7 +44,7 @@ def test_page_has_every_part(rengine):
     cards = page.having_class("finding")
     assert {a["id"] for _, a in cards} >= {"RPT001", "RPT002", "RPT003", "RPT005"}
     assert "The positioning is blank." in text and "Write a one-line positioning." in text   # message, advice
-    assert "positioning.statement" in text                                 # evidence
+    assert '<td title="positioning.statement">the one-line positioning; blank means unclear</td>' in html   # evidence
     assert "avoiding failure in community marketing: the nine mines" in text and "Leon, PR Home" in text
     assert page.find("blockquote")
     assert len(page.find("input", type="checkbox")) == len(report.actions) >= 2   # actions as a checklist
@@ -58,12 +58,14 @@ def test_page_has_every_part(rengine):
 def test_the_plan_comes_first(rengine):
     report, html, page = _page(rengine)
     plan = html.index('id="report-plan"')
-    assert html.index('class="gauge') < plan < html.index('class="chart"') < html.index('id="report-findings"')
-    items = html[plan:html.index('class="chart"')]
+    stage = html.index('class="card stage"')
+    assert html.index('class="gauge') < plan < stage < html.index('id="report-findings"') < html.index('class="chart"')
+    items = html[plan:stage]
     assert items.count("<li class=") == len(report.plan) == 5
     assert '<strong>Group rules written</strong> <span class="badge rule">RPT005</span> ' \
            '<span class="badge why-blocker">blocks stage 1</span>' in items
-    assert "<code>governance.group_rules</code> = <b>no</b>" in items and "<li>Write group rules.</li>" in items
+    assert '<span title="governance.group_rules">written group rules exist: <b>no</b></span>' in items
+    assert "<li>Write group rules.</li>" in items
     assert "finding (critical)" in items and "next step of stage 1" in items
 
 

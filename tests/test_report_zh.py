@@ -164,8 +164,8 @@ def test_html(store):
 
     html = render(store, lang="zh", generated="2024-06-01")
     assert "<span>企业微信</span><span>产品型</span><span>卖产品</span>" in html
-    assert '<td>有成文群规 <code class="fact-id">governance.group_rules</code></td><td>否</td>' in html
-    assert '有成文群规 <code class="fact-id">governance.group_rules</code> = <b>否</b>' in html
+    assert '<td title="governance.group_rules">有成文群规</td><td>否</td>' in html        # the dotted name a tooltip
+    assert '<span title="governance.group_rules">有成文群规：<b>否</b></span>' in html
     assert "<td>有没有给有价值的成员开设付费VIP群？</td>" in html
 
 
@@ -179,7 +179,7 @@ def test_portfolio_and_diff(engine, store):
     before = _zh(engine, "new-media-learning-community.yaml")
     after = _zh(engine, "healthy-learning-community.yaml")
     html = diff.render_html(diff.compare(before, after), lang="zh", generated="2024-06-01")
-    assert '<code class="fact-id">' in html and "执行情况：不执行" in html
+    assert '<td title="conversion.rate_90d">90天购买率</td>' in html and "执行情况：不执行" in html
 
 
 def test_stage_questions_to_confirm_are_asked_in_chinese(engine):

@@ -24,7 +24,7 @@ from shequn.errors import DuplicateIdError, RulesetErrors
 from shequn.durable.matcher import Matcher
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
-from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
+from shequn.report.model import SCHEMA_VERSION, build, AuditInfo, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
 from shequn.rules.names import DIMENSIONS
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
 from shequn.rules.selection import select_rules
@@ -162,7 +162,8 @@ class Engine:
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
             passed=[info.rule.id for info in passed],
             questions=questions.questions(unevaluated, self._info_by_id, run, confirm),
-            problems=[w["problem"] for w in waivers.values() if "problem" in w] + self._unknown_waivers(waivers))
+            problems=[w["problem"] for w in waivers.values() if "problem" in w] + self._unknown_waivers(waivers),
+            audit=build(AuditInfo, date=today.isoformat(), facts_file=None))
 
     def _unknown_waivers(self, waivers: dict[str, dict[str, Any]]) -> list[str]:
         """A waiver for a rule that does not exist waives nothing: say so (a typo, or a rule since removed)."""

@@ -62,16 +62,41 @@ class Explanation:
             out["waiver"] = self.waiver
         return out
 
-    def render(self) -> str:
-        lines = [f"{self.rule}: {self.title}", f"outcome: {self.outcome.replace('_', ' ')}"
-                 + (f" ({self.reason})" if self.reason else ""), f"stage: {self.stage} (inferred)", ""]
+    def render(self, lang: str = "en", title: str | None = None) -> str:
+        """Plain text; with `lang="zh"` the headings, outcome and facts to collect in Chinese (`title`: the
+        rule's Chinese title). The condition is shown as the ruleset writes it."""
+        w = _WORDS[lang]
+        reason = w["reasons"].get(self.reason, self.reason)
+        lines = [f"{self.rule}: {title or self.title}",
+                 w["outcome"] + w["outcomes"].get(self.outcome, self.outcome.replace("_", " "))
+                 + (w["paren"].format(reason) if reason else ""), w["stage"].format(n=self.stage), ""]
         if self.applies_tree is not None:
-            lines += [f"applies: {self.applies}", ""] + render_step(self.applies_tree, 1) + [""]
-        lines += [f"when: {self.when}", ""]
+            lines += [w["applies"] + (self.applies or ""), ""] + render_step(self.applies_tree, 1) + [""]
+        lines += [w["when"] + self.when, ""]
         lines += render_step(self.tree, 1)
         if self.missing:
-            lines += ["", "to evaluate it, collect: " + ", ".join(self.missing)]
+            named = [f"{_zh_label(name)}（{name}）" if lang == "zh" and _zh_label(name) else name for name in self.missing]
+            lines += ["", w["collect"] + w["sep"].join(named)]
         return "\n".join(lines)
+
+
+_WORDS: dict[str, dict[str, Any]] = {
+    "en": {"outcome": "outcome: ", "stage": "stage: {n} (inferred)", "applies": "applies: ", "when": "when: ",
+           "collect": "to evaluate it, collect: ", "sep": ", ", "paren": " ({})", "reasons": {},
+           "outcomes": {}},
+    "zh": {"outcome": "结论：", "stage": "阶段：第 {n} 阶段（推断）", "applies": "适用条件：", "when": "触发条件：",
+           "collect": "要评估这条规则，还需收集：", "sep": "、", "paren": "（{}）",
+           "reasons": {"it does not apply to this community": "不适用于这个社群"},
+           "outcomes": {"violated": "违反", "passed": "通过", "not_evaluated": "无法评估（缺少事实）",
+                        "not_applicable": "不适用", "waived": "已豁免"}},
+}
+
+
+def _zh_label(name: str) -> str:
+    from shequn.facts.vocabulary import lookup
+
+    fact = lookup(name)
+    return fact.label_zh if fact is not None else ""
 
 
 def _as_facts(facts: Facts | dict[str, Any]) -> Facts:

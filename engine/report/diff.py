@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shequn.facts.files import is_regular_file, open_regular, read_regular
 from shequn.report.i18n import labels
-from shequn.report.model import Finding, Report
+from shequn.report.model import AuditInfo, Finding, Report
 from shequn.report.views import environment, finding_view, score_class, today
 from shequn.rules.names import SEVERITY_ORDER
 
@@ -58,6 +58,8 @@ class AuditDiff(BaseModel):
     resolved: list[Finding]
     persisting: list[PersistingFinding]
     waived: list[Finding]
+    old_audit: Optional[AuditInfo] = None
+    new_audit: Optional[AuditInfo] = None
 
 
 def _delta(old: int | None, new: int | None) -> int | None:
@@ -91,15 +93,31 @@ def compare(old: Report, new: Report) -> AuditDiff:
         persisting=[PersistingFinding(old=old_open[f.rule], new=f, severity_changed=old_open[f.rule].severity != f.severity)
                     for f in _order(f for rule, f in new_open.items() if rule in old_open)],
         waived=_order(f for rule, f in new_waived.items() if rule in old_open),
+        old_audit=old.audit, new_audit=new.audit,
     )
+
+
+def _audit(a: AuditInfo | None) -> str:
+    if a is None:
+        return "?"
+    return f"{a.date} ({Path(a.facts_file).name})" if a.facts_file else a.date
+
+
+def audits_text(d: AuditDiff) -> str:
+    """"2026-05-01 (may.yaml) → 2026-06-01 (june.yaml)": which audits are compared; "" when neither report says."""
+    if d.old_audit is None and d.new_audit is None:
+        return ""
+    return f"{_audit(d.old_audit)} → {_audit(d.new_audit)}"
 
 
 # --- baseline ----------------------------------------------------------------
 
 def mark_baseline(report: Report, baseline: Report | None) -> Report:
-    """A copy of `report` whose findings say "new" or "known" (a rule the baseline also found)."""
+    """A copy of `report` whose findings say "new" or "known" (a rule the baseline also found), new ones first
+    (otherwise in their order, so every format lists the new findings first)."""
     known = {f.rule for f in baseline.findings} if baseline is not None else set()
     findings = [f.model_copy(update={"baseline": "known" if f.rule in known else "new"}) for f in report.findings]
+    findings.sort(key=lambda f: f.baseline != "new")
     return report.model_copy(update={"findings": findings})
 
 
@@ -170,7 +188,7 @@ def _view(d: AuditDiff, lang: str) -> dict[str, Any]:
                 "delta": sign or "–", "cls": cls, "old_cls": score_class(c.old), "new_cls": score_class(c.new)}
 
     return {
-        "old_community": d.old_community, "new_community": d.new_community,
+        "old_community": d.old_community, "new_community": d.new_community, "audits": audits_text(d),
         "score": change(d.score),
         "scores": [change(c) for c in d.scores if c.old is not None or c.new is not None],
         "stage": {"movement": d.stage.movement, "text": t(key, old=d.stage.old, new=d.stage.new),
@@ -189,7 +207,7 @@ def render_text(d: AuditDiff, *, lang: str = "en") -> str:
     t = labels(lang)
     v = _view(d, lang)
     name = d.new_community if d.old_community == d.new_community else f"{d.old_community} → {d.new_community}"
-    out = [f"{t.diff_title}: {name}", ""]
+    out = [f"{t.diff_title}: {name}"] + ([v["audits"]] if v["audits"] else []) + [""]
     s = v["score"]
     out.append(f"{t.health}: {s['old']} → {s['new']} ({s['delta']})")
     out.append(f"{t.stage}: {v['stage']['text']} ({v['stage']['old_name']} → {v['stage']['new_name']})")

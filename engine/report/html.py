@@ -9,12 +9,13 @@ import datetime as _dt
 
 from shequn.report.i18n import labels
 from shequn.report.model import Report
-from shequn.report.views import environment, report_view, today
+from shequn.report.views import RULE_PAGES, environment, report_view, today
 
 
-def render(report: Report, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
-    """One report as a self-contained HTML page."""
+def render(report: Report, *, lang: str = "en", generated: _dt.date | str | None = None,
+           rule_pages: str = RULE_PAGES) -> str:
+    """One report as a self-contained HTML page; findings link to their rule's page under `rule_pages`."""
     env = environment("html")
-    view = report_view(report, lang)
+    view = report_view(report, lang, rule_pages=rule_pages)
     return env.get_template("report.html.j2").render(t=labels(lang), lang=lang, r=view, generated=today(generated),
                                                      title=view["name"], engine=report.engine)

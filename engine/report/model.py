@@ -170,6 +170,14 @@ class CommunityInfo(BaseModel):
     members: Optional[int] = None
 
 
+class AuditInfo(BaseModel):
+    """When the audit was made and of which file, so two audits compare as "2026-05-01 → 2026-06-01"."""
+    model_config = _MODEL
+    date: str = Field(description="the day of the evaluation, YYYY-MM-DD")
+    facts_file: Optional[str] = Field(None, description="the facts file (or export) as given on the command line; "
+                                                       "null for facts given by a program")
+
+
 class Report(BaseModel):
     """The diagnosis of one community."""
     model_config = _MODEL
@@ -191,6 +199,8 @@ class Report(BaseModel):
     problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")
     discrepancies: list[dict[str, Any]] = Field(
         default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
+    audit: Optional[AuditInfo] = Field(None, description="the audit's date and facts file (absent in reports "
+                                                        "saved before it was added)")
 
 
 M = TypeVar("M", bound=BaseModel)

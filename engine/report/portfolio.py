@@ -3,7 +3,7 @@
 A matrix of communities × dimensions with scores, the stage of each
 community and the first thing it should do, the most common minefields and
 findings across the portfolio, and each community's full section below,
-linked from the matrix. Reads only the Report models.
+folded and linked from the matrix. Reads only the Report models.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from shequn.report.i18n import labels
 from shequn.report.model import Report
-from shequn.report.views import environment, plan_view, report_view, score_class, score_text, today
+from shequn.report.views import RULE_PAGES, environment, plan_view, report_view, score_class, score_text, today
 from shequn.rules.names import SEVERITY_ORDER
 
 
@@ -81,7 +81,7 @@ def portfolio_summary(reports: Sequence[Report], *, top: int = 10) -> dict[str, 
     }
 
 
-def _view(reports: Sequence[Report], lang: str) -> dict[str, Any]:
+def _view(reports: Sequence[Report], lang: str, rule_pages: str = RULE_PAGES) -> dict[str, Any]:
     t = labels(lang)
     summary = portfolio_summary(reports)
     names = {row["anchor"]: row["community"] for row in summary["rows"]}
@@ -110,14 +110,16 @@ def _view(reports: Sequence[Report], lang: str) -> dict[str, Any]:
         "mines": [m | {"who": who(m["communities"])} for m in summary["common_minefields"]],
         "findings": [f | {"who": who(f["communities"]), "severity_name": t.severity_name(f["severity"])}
                      for f in summary["common_findings"]],
-        "sections": [report_view(r, lang, anchor=anchor(i)) for i, r in enumerate(reports)],
+        "sections": [report_view(r, lang, anchor=anchor(i), rule_pages=rule_pages) for i, r in enumerate(reports)],
         "engine": reports[0].engine if reports else None,
     }
 
 
-def render_html(reports: Sequence[Report], *, lang: str = "en", generated: _dt.date | str | None = None) -> str:
-    """The portfolio as one self-contained HTML page."""
-    view = _view(reports, lang)
+def render_html(reports: Sequence[Report], *, lang: str = "en", generated: _dt.date | str | None = None,
+                rule_pages: str = RULE_PAGES) -> str:
+    """The portfolio as one self-contained HTML page: the overview, then each community's report folded
+    (`<details>`, closed on paper too, so many communities print in a few pages)."""
+    view = _view(reports, lang, rule_pages)
     return environment("html").get_template("portfolio.html.j2").render(
         t=labels(lang), lang=lang, p=view, generated=today(generated), engine=view["engine"])
 

@@ -7,6 +7,8 @@ is printed as plain text, never as markup.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -49,9 +51,7 @@ def _evidence(items: list[tuple[str, str, str]]) -> Text:
 
 
 def _advice(advice: str, t: Labels) -> RenderableType:
-    """"→ advice"; in Chinese, which wraps anywhere, the lines hang under the text rather than the arrow."""
-    if t.lang == "en":
-        return Text("→ " + advice, style="green")
+    """"→ advice", its wrapped lines hanging under the text rather than the arrow."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")            # a Chinese sentence is one long "word": fold it, never cut it
@@ -95,9 +95,11 @@ def _header(report: Report, t: Labels) -> Panel:
         score.append(f"   {score_text(report, t)}", style="dim")
     else:
         score.append(score_text(report, t), style="bold")
+    new = sum(f.baseline == "new" and f.status == "open" for f in report.findings)
     counts = " · ".join([f"{getattr(s, sev)} {t.severity_name(sev).lower()}" for sev in SEVERITIES]
                         + [f"{s.passed} {t.passed}", f"{s.not_evaluated} {t.not_evaluated}"]
-                        + ([f"{s.waived} {t.waived.lower()}"] if s.waived else []))
+                        + ([f"{s.waived} {t.waived.lower()}"] if s.waived else [])
+                        + ([t("new_n", n=new)] if any(f.baseline for f in report.findings) else []))
     stage = Text(stage_heading(report, t))
     if report.stage.declared is not None and report.stage.declared != report.stage.current:
         stage.append(t("declared_paren", declared=report.stage.declared), style="yellow")
@@ -114,10 +116,9 @@ def _plan(report: Report, console: Console, t: Labels) -> None:
     if not items:
         console.print(Text("  " + plan_empty_text(report, t), style="dim"))
     for i, p in enumerate(items, 1):
-        line = Text(f"{i}. ", style="bold")
-        line.append(p["title"], style="bold")
+        line = Text(p["title"], style="bold")
         line.append(f"  {p['rule']} · {p['why_label']}", style="dim")
-        console.print(line)
+        console.print(_hanging(Text(f"{i}.", style="bold"), line))
         body: list[RenderableType] = []
         if p["evidence"]:
             body.append(_evidence(p["evidence"]))
@@ -154,6 +155,13 @@ def _to_confirm(report: Report, console: Console, t: Labels) -> None:
     console.print(Padding(rows, (0, 0, 0, 2)))
 
 
+def _hanging(mark: Text, text: Text) -> Table:
+    """A mark and its text, the text's wrapped lines under the text (never back under the mark)."""
+    grid = _grid()
+    grid.add_row(mark, text)
+    return grid
+
+
 def _grid() -> Table:
     """Two columns: a mark, and the text wrapped under itself rather than under the mark."""
     grid = Table.grid(padding=(0, 1))
@@ -171,15 +179,16 @@ def _findings(report: Report, console: Console, t: Labels) -> None:
                            align="left"))
         for f in group:
             line = Text()
-            line.append(f"{SEVERITY_MARK[severity]} ", style=SEVERITY_STYLE[severity])
             line.append(f.rule, style="bold")
             line.append(f"  {f.title}")
+            if f.baseline:
+                line.append(f"  [{t['baseline_' + f.baseline]}]", style="bold red" if f.baseline == "new" else "dim")
             if f.minefield:
                 line.append(f"  [{t('minefield', n=f.minefield)}]", style="magenta")
             why = stage_label(f.rule, f.stage, report, t)
             if why:
                 line.append(f"  [{why}]", style="yellow")
-            console.print(line)
+            console.print(_hanging(Text(SEVERITY_MARK[severity], style=SEVERITY_STYLE[severity]), line))
             body: list[RenderableType] = []
             if f.related:
                 body.append(Text(t.also + "; ".join(f"{r.rule} {r.title}" for r in f.related), style="dim"))
@@ -195,6 +204,7 @@ def _findings(report: Report, console: Console, t: Labels) -> None:
                 body.append(Text(f"“{src.quote}” — {src.doc}", style="italic dim"))
             if f.note:
                 body.append(Text(f"{t.note}{t.colon} {f.note}", style="magenta"))
+            body.append(Text(t("rule_page", command=rule_command(f.rule)), style="dim"))
             console.print(Padding(Group(*body), (0, 0, 1, 4)))
 
 
@@ -239,6 +249,44 @@ def _questions(report: Report, console: Console, t: Labels, limit: int) -> None:
         console.print(Padding(rows, (0, 0, 0, 4)))
     if total > limit:
         console.print(Text("  " + t("more_questions", n=total - limit), style="dim"))
+
+
+def rule_command(rule: str) -> str:
+    """The command that prints a rule's page."""
+    return f"shequn rules show {rule}"
+
+
+def overview(reports: Sequence[Report], lang: str = "en") -> Table:
+    """One line per community, as the portfolio page's matrix: community, score, stage, critical, warning."""
+    t = labels(lang)
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="bold")
+    table.add_column(t.community, overflow="fold")
+    table.add_column(t.overall, justify="right", no_wrap=True)
+    table.add_column(t.stage, no_wrap=True)
+    table.add_column(t.critical, justify="right", no_wrap=True)
+    table.add_column(t.warning, justify="right", no_wrap=True)
+    for r in reports:
+        st = r.stage
+        stage = f"{st.current}–{st.at_most}" if st.at_most > st.current else str(st.current)
+        score = Text("–" if r.summary.score is None else str(r.summary.score), style=_score_style(r.summary.score))
+        table.add_row(Text(r.community.name), score, f"{stage} {t.stage_name(st.current, st.name)}",
+                      Text(str(r.summary.critical), style="bold red" if r.summary.critical else "dim"),
+                      Text(str(r.summary.warning), style="yellow" if r.summary.warning else "dim"))
+    return table
+
+
+def summary_line(reports: Sequence[Report], lang: str = "en") -> str:
+    """"3 communities: 2 with critical findings, 11 warnings" (and the new findings, with a baseline)."""
+    t = labels(lang)
+    n = len(reports)
+    warnings = sum(r.summary.warning for r in reports)
+    line = t("summary_line", communities=t.community_one if n == 1 else t("communities_n", n=n),
+             critical=sum(1 for r in reports if r.summary.critical),
+             warnings=t.warning_one if warnings == 1 else t("warnings_n", n=warnings))
+    if any(f.baseline for r in reports for f in r.findings):
+        new = sum(f.baseline == "new" and f.status == "open" for r in reports for f in r.findings)
+        line += t.comma + t("new_n", n=new)
+    return line
 
 
 def render(report: Report, console: Console, *, lang: str = "en", limit_questions: int = 5) -> None:

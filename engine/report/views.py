@@ -10,6 +10,7 @@ facts, values and questions in Chinese: the report model stays English).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 from typing import Any
@@ -19,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from shequn.errors import ConfigError
 from shequn.report.i18n import Labels, labels
 from shequn.report.model import Confirm, Finding, Report
+from shequn.facts.vocabulary import lookup
 from shequn.report.values import fact_label, fact_question, format_value
 from shequn.rules.documents import DOCUMENTS
 from shequn.rules.names import SEVERITIES
@@ -106,6 +108,49 @@ def evidence_label(name: str, t: Labels) -> str:
     return "" if text == name else text
 
 
+# English names for derived facts, whose vocabulary meaning is a formula ("active_members_7d / members")
+_DERIVED_EN = {
+    "size.active_share_7d": "share of members who posted in the last 7 days",
+    "size.paying_share": "share of members who have paid",
+    "governance.members_per_admin": "members per admin",
+    "traffic.imprecise_share": "share of new members from relatives, friends and general traffic",
+    "offer.price_per_lecture_yuan": "price per lecture (yuan)",
+}
+
+
+def named_evidence(evidence: dict[str, Any], t: Labels) -> list[tuple[str, str, str]]:
+    """(fact, the fact's name in words in the labels' language, value) for a client's page: the dotted name
+    goes in a tooltip, so even in English the label is words ("members who posted in the last 7 days")."""
+    out = []
+    for name, value in evidence.items():
+        label = evidence_label(name, t)
+        if not label:
+            fact = lookup(name)
+            label = _DERIVED_EN.get(name) or (fact.meaning if fact is not None else name)
+        out.append((name, label, _value(name, value, t)))
+    return out
+
+
+def rule_page_href(rule: str, base: str) -> str:
+    """The link to a built-in rule's page as `shequn rules docs` writes it (`BASE/RULESET.md#rule`);
+    "" for a rule of a team's own ruleset, which has no page there."""
+    ruleset = _builtin_rulesets_by_rule().get(rule)
+    if ruleset is None or not base:
+        return ""
+    return f"{base.rstrip('/')}/{ruleset}.md#{rule.lower()}"
+
+
+@functools.cache
+def _builtin_rulesets_by_rule() -> dict[str, str]:
+    from shequn.rules.ruleset import load_rulesets
+    from shequn.rulesets import builtin_paths
+
+    return {rule.id: rs.name for rs in load_rulesets(builtin_paths()) for rule in rs.rules}
+
+
+RULE_PAGES = "docs/rules/"          # where `shequn rules docs` writes the pages, relative to the repository
+
+
 def fact_text(name: str, t: Labels) -> str:
     """A fact named in running text: "近7天发言人数（size.active_members_7d）" in Chinese, the dotted name in English."""
     text = evidence_label(name, t)
@@ -159,7 +204,8 @@ def finding_view(f: Finding, t: Labels) -> dict[str, Any]:
         "rule": f.rule, "title": f.title, "kind": f.kind, "kind_name": t.kind_name(f.kind), "minefield": f.minefield,
         "stage": f.stage, "severity": f.severity, "severity_name": t.severity_name(f.severity),
         "dimension": f.dimension, "dimension_name": t.dimension_name(f.dimension), "message": f.message,
-        "evidence": evidence_items(f.evidence, t),
+        "evidence": evidence_items(f.evidence, t), "evidence_named": named_evidence(f.evidence, t),
+        "rule_command": f"shequn rules show {f.rule}", "rule_href": "",
         "advice": list(f.advice), "sources": sources, "source_groups": _grouped(sources), "note": f.note,
         "related": [{"rule": r.rule, "title": r.title} for r in f.related], "stage_label": "",
         "own_thresholds": own_thresholds_text(f, t),
@@ -229,7 +275,8 @@ def plan_view(report: Report, t: Labels) -> list[dict[str, Any]]:
             why = stage_label(p.rule, stages.get(p.rule), report, t) or t(
                 "why_finding", severity=t.severity_name(p.severity).lower() if t.lang == "en" else t.severity_name(p.severity))
         items.append({"rule": p.rule, "title": p.title, "advice": list(p.advice), "severity": p.severity,
-                      "why": p.why, "why_label": why, "evidence": evidence_items(p.evidence, t)})
+                      "why": p.why, "why_label": why, "evidence": evidence_items(p.evidence, t),
+                      "evidence_named": named_evidence(p.evidence, t)})
     return items
 
 
@@ -269,8 +316,9 @@ def question_groups(report: Report, t: Labels, limit: int | None = None) -> list
     return groups
 
 
-def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> dict[str, Any]:
-    """The values a template shows for one report, labels in `lang`."""
+def report_view(report: Report, lang: str = "en", *, anchor: str = "report", rule_pages: str = RULE_PAGES) -> dict[str, Any]:
+    """The values a template shows for one report, labels in `lang`; each finding links to its rule's page
+    under `rule_pages` (a folder or URL holding `shequn rules docs`' pages; "" for no links)."""
     t = labels(lang)
     c = report.community
     meta = community_meta(report, t)
@@ -286,7 +334,8 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
     titles = {a.rule: a.title for a in report.actions} | {f.rule: f.title for f in report.findings}
     findings = []
     for f in report.findings:
-        findings.append(finding_view(f, t) | {"stage_label": stage_label(f.rule, f.stage, report, t)})
+        findings.append(finding_view(f, t) | {"stage_label": stage_label(f.rule, f.stage, report, t),
+                                              "rule_href": rule_page_href(f.rule, rule_pages)})
     open_findings = [f for f in findings if f["status"] == "open"]
     groups = [{"severity": sev, "label": t.severity_name(sev), "findings": [f for f in open_findings if f["severity"] == sev]}
               for sev in SEVERITIES]
@@ -309,7 +358,8 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
         "groups": [g for g in groups if g["findings"]],
         "open_count": len(open_findings),
         "actions": [{"rule": a.rule, "title": a.title, "advice": list(a.advice), "blocker": a.blocker,
-                     "evidence": evidence_items(a.evidence, t)} for a in report.actions if a.evidence],
+                     "evidence": evidence_items(a.evidence, t), "evidence_named": named_evidence(a.evidence, t)}
+                    for a in report.actions if a.evidence],
         "questions": [{"fact": q.fact, "question": question_text(q.fact, q.question, t), "unlocks": q.unlocks}
                       for q in report.questions],
         "question_groups": question_groups(report, t),
@@ -319,4 +369,5 @@ def report_view(report: Report, lang: str = "en", *, anchor: str = "report") -> 
         "problems": list(report.problems),
         "engine": report.engine,
         "has_baseline": any(f.baseline for f in report.findings),
+        "new_count": sum(f.baseline == "new" and f.status == "open" for f in report.findings),
     }
