@@ -149,8 +149,10 @@ def test_the_facts_file_round_trips_through_check(engine, tmp_path):
         "governance.group_rules": False}
     result = CliRunner().invoke(cli, ["check", str(path), "--format", "json", "--fail-on", "never"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == json.loads(evaluate(engine, state).model_dump_json()) | {
-        "engine": json.loads(result.output)["engine"]}
+    checked = json.loads(result.output)
+    assert checked["audit"]["facts_file"] == str(path)
+    assert checked == json.loads(evaluate(engine, state).model_dump_json()) | {
+        "engine": checked["engine"], "audit": checked["audit"] | {"facts_file": str(path)}}
 
 
 def test_a_facts_file_before_the_name_is_given_still_reads_back(tmp_path):
