@@ -26,6 +26,7 @@ from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
 from shequn.rules.names import DIMENSIONS
+from shequn.rules.cache import cached_reader
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
 from shequn.rules.selection import select_rules
 from shequn.rules.thresholds import apply_thresholds
@@ -56,7 +57,9 @@ class Engine:
         extra = list(rulesets or [])
         paths = [p for p in extra if not isinstance(p, Ruleset)]
         loaded = [r for r in extra if isinstance(r, Ruleset)]
-        self.rulesets: list[Ruleset] = load_rulesets((list(builtin_paths()) if builtin else []) + paths) + loaded
+        builtins = builtin_paths() if builtin else []
+        # the built-in files load from the cache of checked rulesets when they are unchanged (rules/cache.py)
+        self.rulesets: list[Ruleset] = load_rulesets([*builtins, *paths], read=cached_reader(builtins)) + loaded
         if loaded:
             ids = Counter(r.id for rs in self.rulesets for r in rs.rules)
             dupes = [i for i, n in ids.items() if n > 1]
