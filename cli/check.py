@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -136,13 +137,13 @@ def render_statistics(reports: Sequence[Report], fmt: str) -> str:
 
 def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:
     """Facts files, and chat exports given among the files (recognised by content)."""
-    from shequn.facts.exports import ExportError, detect_format
-
     facts_paths: list[str] = []
     for path in paths:
-        if path == STDIN:
+        if path == STDIN or not _may_be_export(path):
             facts_paths.append(path)
             continue
+        from shequn.facts.exports import ExportError, detect_format
+
         try:
             detect_format(path)
         except (ExportError, OSError):
@@ -150,6 +151,21 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
         else:
             exports.append(path)
     return facts_paths, exports
+
+
+def _may_be_export(path: str) -> bool:
+    """False for a file no export reader could take, seen from its first line alone, so that
+    checking a YAML facts file does not load the export readers: every export is a JSON object
+    or a CSV file whose header line has commas (facts/exports, each reader's `sniff`)."""
+    if not os.path.isfile(path):
+        return True                          # a pipe, a device or nothing: the readers say what it is
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return True
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    return first.startswith(b"{") or b"," in first or b"\x00" in head
 
 
 def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) -> tuple[list[Evaluated], list[str]]:
