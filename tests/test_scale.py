@@ -51,7 +51,7 @@ def test_a_two_worker_cluster_gives_the_reports_of_one_process(client, items: li
     engine = Engine()
     bag = db.from_sequence(items, npartitions=12)
     reports = scale.diagnose_bag(bag, engine)
-    reports.map(json.dumps).to_textfiles(str(tmp_path / "part-*.jsonl"))
+    reports.to_textfiles(str(tmp_path / "part-*.jsonl"))
     written = [json.loads(line) for f in sorted(tmp_path.glob("part-*.jsonl"), key=lambda p: int(p.stem.split("-")[1]))
                for line in f.read_text(encoding="utf-8").splitlines()]
     want = expected(engine, items)
@@ -63,7 +63,7 @@ def test_a_two_worker_cluster_gives_the_reports_of_one_process(client, items: li
 def test_the_workers_use_the_engine_given(client, items: list) -> None:
     chosen = Engine(select=["critical"], thresholds={"ST201.active_floor": 0.3})
     some = items[:300]
-    got = scale.diagnose_bag(db.from_sequence(some, npartitions=4), chosen, on_error="skip").compute()
+    got = scale.diagnose_bag(db.from_sequence(some, npartitions=4), chosen, on_error="skip", output="data").compute()
     assert got == [w for w in expected(chosen, some) if "error" not in w]
 
 
