@@ -42,7 +42,7 @@ from shequn.facts.loader import FactsError
 if TYPE_CHECKING:
     from dask.bag import Bag
 
-__all__ = ["diagnose_bag", "diagnose_partition", "summary_record", "ERROR"]
+__all__ = ["diagnose_bag", "diagnose_partition", "nest_record", "summary_record", "ERROR"]
 
 ERROR = "error"                 # the key that marks a bad item's record
 
@@ -99,6 +99,22 @@ def diagnose_bag(bag: Bag, engine: Engine | EngineRecipe | None = None, *, on_er
     diagnosed: Bag = bag.map_partitions(diagnose_partition, recipe, on_error, options,  # type: ignore[no-untyped-call]
                                         output)
     return diagnosed
+
+
+def nest_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A flat row of dotted fact names (a DataFrame's, a Parquet file's) as a facts record:
+    `{"size.members": 120}` -> `{"size": {"members": 120}}`. A missing value (None, NaN)
+    is left out: unknown is never zero."""
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        if value is None or (isinstance(value, float) and value != value):
+            continue
+        *path, key = str(name).split(".")
+        node = out
+        for part in path:
+            node = node.setdefault(part, {})
+        node[key] = value
+    return out
 
 
 def summary_record(record: dict[str, Any] | str) -> dict[str, Any]:

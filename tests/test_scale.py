@@ -77,3 +77,10 @@ def test_summary_rows(client, items: list) -> None:
         scale.summary_record).compute()
     assert [r["problems"] is not None for r in rows] == [False, False, True, False]
     assert all(isinstance(r["score"], (int, type(None))) and r["stage"] in (1, 2, 3, 4, 5) for r in rows if not r["problems"])
+
+
+def test_flat_rows_become_facts_records() -> None:
+    row = {"community.name": "Book club", "size.members": 120, "size.active_members_7d": float("nan"),
+           "governance.group_rules": None, "traffic.source_shares.old_customers": 0.5}
+    assert scale.nest_record(row) == {"community": {"name": "Book club"}, "size": {"members": 120},
+                                      "traffic": {"source_shares": {"old_customers": 0.5}}}
