@@ -58,6 +58,7 @@ class Bench:
     facts: list[Any]
     flats: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    dask_overhead: list[float] = field(default_factory=list)     # ms of CPU per community, per run
 
     def cycle(self, items: list[Any]) -> list[Any]:
         """`n` items, going round `items`."""
@@ -277,8 +278,9 @@ def measure_dask(bench: Bench) -> Rate | None:
     one = time.process_time()
     list(bench.engine.evaluate_many(items[: len(items) // 4], today=TODAY, **options))
     one = (time.process_time() - one) * 4
-    bench.notes.append(f"Dask: {(cpu - one) / len(items) * 1000:.2f} ms of CPU per community on top of one process "
-                       f"({'verdicts' if options else 'full reports'}, partitions of 250)")
+    bench.dask_overhead.append((cpu - one) / len(items) * 1000)
+    bench.notes.append(f"Dask: {{overhead}} ms of CPU per community on top of one process (workers, scheduler and "
+                       f"client; {'verdicts' if options else 'full reports'}, partitions of 250, median of the runs)")
     return rate
 
 
@@ -292,8 +294,8 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def memory(bench: Bench, million: bool) -> None:
-    total, every = (1_000_000, 100_000) if million else (max(bench.n * 5, 10_000), max(bench.n, 2_000))
+def memory(bench: Bench, total: int) -> None:
+    every = 100_000 if total >= 1_000_000 else max(total // 5, 1)
     start = rss_mb()
     print(f"\nmemory: RSS {start:.0f} MB before {total:,} evaluations of validated facts")
     for i in range(1, total + 1):
@@ -360,9 +362,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="only the paths whose name contains one of these words")
     parser.add_argument("--million", action="store_true", help="memory over 1,000,000 evaluations")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement; the median is printed")
+    parser.add_argument("--memory", type=int, metavar="N", help="only the memory run, over N evaluations")
     args = parser.parse_args(argv)
 
     bench = prepare(args.n)
+    if args.memory:
+        memory(bench, args.memory)
+        return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}, {len(bench.engine.rules)} rules, "
           f"{bench.n:,} communities per run, median of {args.repeats}")
@@ -384,10 +390,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name:42s} {rate:14,.0f}  {ratio}")
     if "evaluate_many(jobs=2), dicts" in rates and "evaluate(dict)" in rates:
         print(f"{'':42s} jobs=2 is {rates['evaluate_many(jobs=2), dicts'] / rates['evaluate(dict)']:.2f}x one job")
+    overhead = f"{statistics.median(bench.dask_overhead):.2f}" if bench.dask_overhead else "?"
     for note in dict.fromkeys(bench.notes):
-        print(f"note: {note}")
+        print(f"note: {note.replace('{overhead}', overhead)}")
     if not args.only:
-        memory(bench, args.million)
+        # in a fresh process, so that what the other measurements held does not count
+        subprocess.run([sys.executable, __file__, "--memory", "1000000" if args.million else "20000"], check=False)
         cold_start(max(args.repeats, 5))
 
 
