@@ -148,3 +148,13 @@ def test_check_with_jobs_gives_the_same_output(tmp_path: Path) -> None:
     assert one[0] == many[0] == 2                               # the bad file is named, the rest reported
     assert many[1] == one[1] and len(one[1]) == len(EXAMPLES)
     assert many[2] == one[2] and "07-broken.yaml" in one[2]
+
+
+def test_a_loaded_ruleset_travels_with_the_engine(tmp_path: Path) -> None:
+    from shequn.rules.ruleset import load_ruleset
+
+    path = tmp_path / "team.yaml"
+    path.write_text(support.RULESET, encoding="utf-8")
+    engine = Engine([load_ruleset(path)])
+    items = [support.facts(f"group {i}") for i in range(40)]
+    same(list(engine.evaluate_many(items)), list(engine.evaluate_many(items, jobs=2)))
