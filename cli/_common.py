@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import shutil
 import sys
@@ -121,8 +122,12 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 def make_engine(rulesets: Iterable[str | os.PathLike[str]] = (), select: Iterable[str] | None = (),
                 ignore: Iterable[str] | None = (), thresholds: Iterable[str] = ()) -> Engine:
     from shequn.diagnose.engine import Engine
-    return Engine(list(rulesets), select=split_selectors(select), ignore=split_selectors(ignore),
-                  thresholds=parse_thresholds(thresholds))
+    engine = Engine(list(rulesets), select=split_selectors(select), ignore=split_selectors(ignore),
+                    thresholds=parse_thresholds(thresholds))
+    # the modules, rules and compiled program live as long as the command: keep the garbage
+    # collector from walking them again at every collection while the reports are made
+    gc.freeze()
+    return engine
 
 
 def parse_thresholds(values: Iterable[str]) -> dict[str, float]:

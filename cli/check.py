@@ -1,12 +1,14 @@
 """`shequn check FILES...`: diagnose communities described by facts files or chat exports."""
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import io
 import json
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import click
 
@@ -49,12 +51,15 @@ FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
 @click.option("--rule-pages", metavar="BASE", default="docs/rules/", show_default=True,
               help="HTML: link each finding to its rule's page, BASE/RULESET.md#rule (a folder or URL holding "
                    "`shequn rules docs`' pages); empty for no links.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Diagnose the facts files in this many worker processes (0: one per core); same reports, same order.")
 @click.option("--threshold", "thresholds", multiple=True, metavar="RULE.NAME=VALUE",
               help="Set one of shequn's own thresholds for this run (repeatable; `shequn rules show RULE` names them).")
 @handle_errors
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          exports: Sequence[str], explain: bool, statistics: bool, rule_pages: str, thresholds: tuple[str, ...]) -> None:
+          exports: Sequence[str], explain: bool, statistics: bool, rule_pages: str, thresholds: tuple[str, ...],
+          jobs: int) -> None:
     """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
 
     Every good file is reported; each bad one is named on stderr, and the exit
@@ -69,6 +74,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     shequn check result.json                                  # a chat export alone
     shequn check a.yaml b.yaml tg_export.json                 # three communities
     cat acme.json | shequn check -                            # facts from standard input
+    shequn check groups/ --jobs 0 --format jsonl -o all.jsonl  # every core
     """
     if fail_on_new and not baseline:
         raise BadInput("--fail-on-new needs --baseline OLD.json")
@@ -79,7 +85,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     if exports:
         evaluated, problems = evaluate_with_exports(engine, paths, list(exports))
     else:
-        evaluated, problems = evaluate_paths(engine, paths)
+        evaluated, problems = evaluate_paths(engine, paths, jobs)
     for export in loose:
         more, trouble = evaluate_with_exports(engine, [], [export])
         evaluated += more
@@ -159,13 +165,13 @@ def render_statistics(reports: Sequence[Report], fmt: str) -> str:
 
 def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:
     """Facts files, and chat exports given among the files (recognised by content)."""
-    from shequn.facts.exports import ExportError, detect_format
-
     facts_paths: list[str] = []
     for path in paths:
-        if path == STDIN:
+        if path == STDIN or not _may_be_export(path):
             facts_paths.append(path)
             continue
+        from shequn.facts.exports import ExportError, detect_format
+
         try:
             detect_format(path)
         except (ExportError, OSError):
@@ -173,6 +179,21 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
         else:
             exports.append(path)
     return facts_paths, exports
+
+
+def _may_be_export(path: str) -> bool:
+    """False for a file no export reader could take, seen from its first line alone, so that
+    checking a YAML facts file does not load the export readers: every export is a JSON object
+    or a CSV file whose header line has commas (facts/exports, each reader's `sniff`)."""
+    if not os.path.isfile(path):
+        return True                          # a pipe, a device or nothing: the readers say what it is
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return True
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    return first.startswith(b"{") or b"," in first or b"\x00" in head
 
 
 def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) -> tuple[list[Evaluated], list[str]]:
@@ -222,35 +243,64 @@ def explain_all(engine: Engine, evaluated: Iterable[Evaluated]) -> list[Explanat
     return [explain_report(engine, facts, report) for _, report, facts in evaluated]
 
 
-def evaluate_paths(engine: Engine, paths: list[str]) -> tuple[list[Evaluated], list[str]]:
-    """(path, report) for each good file and one message per problem of the bad ones.
+def evaluate_paths(engine: Engine, paths: list[str], jobs: int = 1) -> tuple[list[Evaluated], list[str]]:
+    """(path, report, facts) for each good file and one message per problem of the bad ones.
 
-    Shows a progress bar on stderr when several files are evaluated and stderr is a terminal.
+    With `jobs` other than 1 the files are read and diagnosed by worker processes
+    (0: one per core), in the same order. Shows a progress bar on stderr when
+    several files are evaluated and stderr is a terminal.
     """
     reports: list[Evaluated] = []
     problems: list[str] = []
-
-    def one(path: str) -> None:
+    items: list[str | Facts] = []                       # a file to read, or the facts read from stdin
+    kept: list[str] = []                                # the path of each item
+    for path in paths:
         try:
-            facts = read_facts(path)
-            reports.append((path, stamped(engine.evaluate(facts, today=audit_day()), path), facts))
+            items.append(read_facts(path) if path == STDIN else path)   # stdin is the parent's to read
+            kept.append(path)
         except FactsError as exc:
             problems.extend(exc.messages())
-
-    if len(paths) > 1 and sys.stderr.isatty():
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("evaluating", total=len(paths))
-            for path in paths:
-                one(path)
-                progress.advance(task)
-    else:
-        for path in paths:
-            one(path)
+    with _progress(len(items)) as advance:
+        if jobs == 1:
+            results: Iterable[tuple[Report, Facts] | FactsError] = read_and_evaluate(engine, items, advance)
+        else:
+            from shequn.diagnose import parallel
+            results = parallel.run(engine.recipe, items, jobs=jobs, work=read_and_evaluate, progress=advance)
+        for path, result in zip(kept, results):
+            if isinstance(result, FactsError):
+                problems.extend(result.messages())
+            else:
+                report, facts = result
+                reports.append((path, stamped(report, path), facts))
     return reports, problems
+
+
+def read_and_evaluate(engine: Engine, items: Iterable[str | Facts],
+                      advance: Callable[[int], None] | None = None) -> Iterator[tuple[Report, Facts] | FactsError]:
+    """Each file read and diagnosed, or its FactsError (also the work of each worker process)."""
+    for item in items:
+        try:
+            facts = read_facts(item) if isinstance(item, str) else item
+            yield engine.evaluate(facts, today=audit_day()), facts
+        except FactsError as exc:
+            yield exc
+        if advance is not None:
+            advance(1)
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for several files when stderr is a terminal; else nothing."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("evaluating", total=total)
+        yield lambda n: progress.advance(task, n)
 
 
 STDIN = "-"

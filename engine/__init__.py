@@ -12,18 +12,16 @@ durable_rules), `report` (the report model and its renderers), `diagnose`
 """
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
 from shequn.errors import RuleError, RulesetErrors, ShequnError
-from shequn.facts import Facts, FactsError, load_facts
 
-try:
-    __version__ = _metadata.version("shequn")
-except _metadata.PackageNotFoundError:          # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# the one place the version is written (pyproject reads it from here): no package metadata is read
+# at run time, which would cost a cold start more than the rest of `import shequn`
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from shequn.facts import Facts, FactsError, load_facts
     from shequn.diagnose.engine import Engine
     from shequn.facts.exports import extract_facts
     from shequn.report.model import Report
@@ -32,8 +30,10 @@ __all__ = ["Engine", "Facts", "FactsError", "Report", "RuleError", "RulesetError
            "load_facts", "__version__"]
 
 # Engine, Report and extract_facts pull in durable_rules, the rulesets or the
-# export readers: load them on first use so `import shequn` stays cheap.
-_LAZY = {"Engine": "shequn.diagnose.engine", "Report": "shequn.report.model", "extract_facts": "shequn.facts.exports"}
+# export readers or the facts' pydantic models: load them on first use so
+# `import shequn` stays cheap.
+_LAZY = {"Engine": "shequn.diagnose.engine", "Report": "shequn.report.model", "extract_facts": "shequn.facts.exports",
+         "Facts": "shequn.facts", "FactsError": "shequn.facts", "load_facts": "shequn.facts"}
 
 
 def __getattr__(name: str) -> Any:

@@ -92,6 +92,21 @@ def _section_model(section: str) -> type[BaseModel]:
 SECTION_MODELS: dict[str, type[BaseModel]] = {s: _section_model(s) for s in SECTIONS}
 
 
+def _register(model: type[BaseModel]) -> None:
+    """Name a generated model in this module, as pickle finds classes: Facts then travel to
+    worker processes (Engine.evaluate_many(jobs=N), Dask) like any other value."""
+    for field in model.model_fields.values():
+        inner = [a for a in getattr(field.annotation, "__args__", (field.annotation,)) if isinstance(a, type)]
+        for sub in inner:
+            if issubclass(sub, BaseModel) and sub.__module__ == __name__:
+                _register(sub)
+    globals().setdefault(model.__name__, model)
+
+
+for _model in SECTION_MODELS.values():
+    _register(_model)
+
+
 def cross_problems(flat: dict[str, Any]) -> list[tuple[str, str]]:
     """Facts that contradict each other, as (dotted path, message)."""
     out: list[tuple[str, str]] = []

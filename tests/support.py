@@ -230,3 +230,78 @@ def uncertain(report):
     return report.model_copy(update={"summary": summary, "scores": scores, "coverage": coverage, "stage": stage,
                                      "findings": findings, "not_applicable": ["RPT006", "RPT008"],
                                      "questions": questions})
+
+
+# --- generated communities (tests of many at once, and tests/benchmarks) ----------------------
+
+def example_facts() -> dict[str, dict]:
+    """The example facts files as parsed data, by file stem."""
+    from pathlib import Path
+
+    from shequn.facts.loader import read_file
+
+    folder = Path(__file__).resolve().parent.parent / "facts" / "examples"
+    return {p.stem: read_file(p)[0] for p in sorted(folder.glob("*.yaml"))}
+
+
+def generated_facts(rng, coverage: float, bases: list[dict] | None = None) -> dict:
+    """A realistic community: one of the example communities (the kinds consultants see) with
+    its numbers moved by up to ±50% and, of the facts the vocabulary knows, about `coverage`
+    of them known (the example's own values where it has them, plausible ones elsewhere)."""
+    import copy
+
+    from shequn.facts.vocabulary import CHANNELS, FACTS
+
+    base = copy.deepcopy(rng.choice(bases if bases is not None else list(example_facts().values())))
+    members = base.get("size", {}).get("members") or rng.randint(20, 2000)
+    for fact in FACTS:
+        if fact.derived or "." in fact.key:
+            continue
+        section = base.setdefault(fact.section, {})
+        if not fact.required and rng.random() > coverage:
+            section.pop(fact.key, None)
+            continue
+        value = section.get(fact.key)
+        if isinstance(value, bool) or value is None and fact.kind == "bool":
+            value = value if value is not None else rng.random() < 0.5
+        elif isinstance(value, (int, float)) and fact.kind in ("count", "number", "amount"):
+            moved = round(value * rng.uniform(0.5, 1.5), 1 if isinstance(value, float) else None)
+            value = type(value)(max(min(value, 1), moved))        # a count of one or more stays one or more
+        elif isinstance(value, float) and fact.kind == "share":
+            value = round(min(1.0, max(0.0, value * rng.uniform(0.5, 1.5))), 2)
+        elif value is None:
+            value = _plausible(rng, fact, members)
+        if value is not None:
+            section[fact.key] = value
+    size = base.setdefault("size", {})
+    size["members"] = members
+    for key in ("active_members_7d", "paying_members"):
+        if key in size:
+            size[key] = min(size[key], members)
+    if rng.random() < coverage:
+        weights = [rng.random() for _ in CHANNELS]
+        total = sum(weights)
+        shares = [int(w / total * 1000) for w in weights]
+        shares[0] += 1000 - sum(shares)                   # in thousandths, summing to exactly 1
+        base.setdefault("traffic", {})["source_shares"] = {c: s / 1000 for c, s in zip(CHANNELS, shares)}
+    else:
+        base.get("traffic", {}).pop("source_shares", None)
+    return {k: v for k, v in base.items() if v != {} or k == "community"}
+
+
+def _plausible(rng, fact, members: int):
+    if fact.kind == "text":
+        return None
+    if fact.kind == "count":
+        return rng.randint(1, 40)
+    if fact.kind in ("number", "amount"):
+        return round(rng.uniform(0, 200), 1)
+    if fact.kind == "share":
+        return round(rng.random(), 2)
+    if fact.kind == "stage":
+        return rng.randint(1, 5)
+    if fact.kind == "enum":
+        return rng.choice(fact.values)
+    if fact.kind == "enumlist":
+        return rng.sample(list(fact.values), rng.randint(0, len(fact.values)))
+    return None

@@ -13,7 +13,7 @@ import datetime as _dt
 import difflib
 import os
 from collections import Counter
-from typing import Any, Iterable, Iterator, Literal, Mapping, overload, Sequence, TYPE_CHECKING
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, overload, Sequence, TYPE_CHECKING
 
 from shequn.facts.loader import FactsError, validate_facts
 from shequn.facts.model import Facts
@@ -26,11 +26,13 @@ from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, AuditInfo, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
 from shequn.rules.names import DIMENSIONS
+from shequn.rules.cache import cached_reader
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
 from shequn.rules.selection import select_rules
 from shequn.rules.thresholds import apply_thresholds
 from shequn.rules.verdict import Verdict
 from shequn.diagnose import findings as findings_, plan as plan_, questions, stages
+from shequn.diagnose.parallel import EngineRecipe
 from shequn.diagnose.rule_info import RuleInfo
 from shequn.diagnose.scoring import Tally
 
@@ -54,9 +56,15 @@ class Engine:
                  select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
                  builtin: bool = True, thresholds: Mapping[str, float] | None = None) -> None:
         extra = list(rulesets or [])
+        # how to build this same Engine in a worker process (evaluate_many with jobs, shequn.scale)
+        self.recipe = EngineRecipe(type(self), tuple(extra), dict(
+            select=list(select) if select is not None else None, ignore=list(ignore) if ignore is not None else None,
+            builtin=builtin, thresholds=dict(thresholds) if thresholds is not None else None))
         paths = [p for p in extra if not isinstance(p, Ruleset)]
         loaded = [r for r in extra if isinstance(r, Ruleset)]
-        self.rulesets: list[Ruleset] = load_rulesets((list(builtin_paths()) if builtin else []) + paths) + loaded
+        builtins = builtin_paths() if builtin else []
+        # the built-in files load from the cache of checked rulesets when they are unchanged (rules/cache.py)
+        self.rulesets: list[Ruleset] = load_rulesets([*builtins, *paths], read=cached_reader(builtins)) + loaded
         if loaded:
             ids = Counter(r.id for rs in self.rulesets for r in rs.rules)
             dupes = [i for i, n in ids.items() if n > 1]
@@ -98,31 +106,55 @@ class Engine:
         return self._report(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
 
     @overload
-    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
-                      on_error: Literal["raise", "skip"] = "raise") -> Iterator[Report]: ...
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: Literal["raise", "skip"] = "raise",
+                      jobs: int = 1, progress: Callable[[int], None] | None = None,
+                      **options: Any) -> Iterator[Report]: ...
     @overload
-    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
-                      on_error: Literal["yield"]) -> Iterator[Report | FactsError]: ...
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: Literal["yield"],
+                      jobs: int = 1, progress: Callable[[int], None] | None = None,
+                      **options: Any) -> Iterator[Report | FactsError]: ...
 
-    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
-                      on_error: str = "raise") -> Iterator[Report | FactsError]:
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: str = "raise", jobs: int = 1,
+                      progress: Callable[[int], None] | None = None, **options: Any) -> Iterator[Report | FactsError]:
         """Evaluate communities one after another, yielding each report.
 
         A bad item (a dict that does not validate) raises FactsError by default
         (`on_error="raise"`), is left out with `on_error="skip"`, or is yielded
         in its place as its FactsError with `on_error="yield"`: a batch need
         never lose the good items because of a bad one.
+
+        `jobs=N` evaluates in N worker processes (0: one per core), each building
+        this Engine once from its construction arguments; the reports come in
+        input order and bad items are treated as above (diagnose/parallel.py).
+        `progress(n)` is told, as the run goes, how many more items are done.
+        Other keywords go to `evaluate` (in the workers too).
         """
         if on_error not in ("raise", "skip", "yield"):
             raise ValueError(f"on_error must be 'raise', 'skip' or 'yield', not {on_error!r}")
+        if jobs != 1:
+            from shequn.diagnose import parallel
+            results: Iterable[Report | FactsError] = parallel.run(self.recipe, items, jobs=jobs, progress=progress,
+                                                                  **options)
+        else:
+            results = self._each(items, progress, options)
+        for result in results:
+            if isinstance(result, FactsError):
+                if on_error == "raise":
+                    raise result
+                if on_error == "skip":
+                    continue
+            yield result
+
+    def _each(self, items: Iterable[Facts | dict[str, Any]], progress: Callable[[int], None] | None,
+              options: dict[str, Any]) -> Iterator[Report | FactsError]:
+        """One report per item in this process, a bad item's FactsError in its place."""
         for item in items:
             try:
-                yield self.evaluate(item)
+                yield self.evaluate(item, **options)
             except FactsError as exc:
-                if on_error == "raise":
-                    raise
-                if on_error == "yield":
-                    yield exc
+                yield exc
+            if progress is not None:
+                progress(1)
 
     def evaluate_with_exports(self, facts: Written, exports: Sequence[str | os.PathLike[str]] | Measured, *,
                               today: _dt.date | None = None, **options: Any) -> Report:

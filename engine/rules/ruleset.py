@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional
+from typing import Any, Callable, Iterable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -257,7 +257,10 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     return load_rulesets([path])[0]
 
 
-def load_ruleset_file(path: Path) -> tuple[Ruleset | None, list[RuleError], list[tuple[str, str, int]]]:
+FileResult = tuple[Ruleset | None, list[RuleError], list[tuple[str, str, int]]]
+
+
+def load_ruleset_file(path: Path) -> FileResult:
     """(ruleset or None, problems, (id, file, line) of every rule that names an id)."""
     file = str(path)
     try:
@@ -314,14 +317,17 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
-def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[Ruleset]:
-    """Load several ruleset files; ids must be unique across all of them."""
+def load_rulesets(paths: Iterable[str | os.PathLike[str]], *,
+                  read: Callable[[Path], FileResult] = load_ruleset_file) -> list[Ruleset]:
+    """Load several ruleset files; ids must be unique across all of them.
+
+    `read` loads one file (rules/cache.py gives one that goes through the cache)."""
     loaded: list[Ruleset] = []
     errors: list[RuleError] = []
     seen: dict[str, tuple[str, int]] = {}
     names: dict[str, str] = {}
     for path in expand_paths(paths):
-        ruleset, errs, ids = load_ruleset_file(path)
+        ruleset, errs, ids = read(path)
         errors.extend(errs)
         for rule_id, file, line in ids:
             if rule_id in seen:
