@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Union
 
-from shequn.facts.loader import FactsError, Lines, read_file
+from shequn.facts.loader import Lines
 from shequn.facts.vocabulary import lookup
 
 from shequn.lang import ast
@@ -36,7 +36,7 @@ from shequn.rules.documents import normalise_quote
 from shequn.errors import (DuplicateIdError, ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors,
                            RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
 from shequn.rulesets import builtin_paths
-from shequn.rules.ruleset import Rule, Ruleset, locate_error, load_ruleset_file, expand_paths, load_rulesets
+from shequn.rules.ruleset import Rule, Ruleset, across_files, expand_paths, locate_error, read_ruleset_file
 
 # The seed files' names, for a --sources folder without a README table
 KNOWN_FILES = {
@@ -83,26 +83,26 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
     them: a rule id or ruleset name that clashes with a built-in one is a problem here, not at `check`.
     """
     paths = list(paths)
+    empty = [RulesetFileError("no ruleset file (*.yaml or *.yml) in this folder: nothing to lint", file=str(p))
+             for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
+    if empty or not paths:       # a folder without rulesets would otherwise lint clean
+        raise RulesetErrors(empty or [RulesetFileError("no ruleset file given: nothing to lint")])
     texts = load_sources(sources_dir) if sources_dir is not None else None
     problems: list[Problem] = []
     mine = {p.resolve() for p in expand_paths(paths)}
     beside = [p for p in builtin_paths() if Path(p).resolve() not in mine] if builtin else []
-    try:
-        load_rulesets([*beside, *paths])
-    except RulesetErrors as exc:
-        problems.extend(_from_error(e) for e in exc.errors if not e.file or Path(e.file).resolve() in mine)
+    files = [read_ruleset_file(path) for path in expand_paths([*beside, *paths])]     # each file parsed once
+    errors = [e for f in files for e in f.errors] + across_files(files)
+    problems.extend(_from_error(e) for e in errors if not e.file or Path(e.file).resolve() in mine)
     placed: list[tuple[Rule, Lines]] = []
-    for path in expand_paths(paths):
-        ruleset = load_ruleset_file(path)[0]
+    for loaded in files[len(expand_paths(beside)):]:
+        ruleset, lines = loaded.ruleset, loaded.lines
         if ruleset is None:
-            continue
-        try:
-            lines = read_file(path)[1]
-        except FactsError:
             continue
         problems.extend(_lint_ruleset(ruleset, lines, texts, examples))
         placed.extend((rule, lines) for rule in ruleset.rules)
     problems.extend(_overlaps(placed))
+    _PREFIXES.clear()
     problems = list(dict.fromkeys(problems))
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
 
@@ -145,11 +145,18 @@ def _from_error(err: RuleError) -> Problem:
     return Problem(file, line, column, _code(err), err.message, err.rule)
 
 
+_PREFIXES: dict[int, tuple[Lines, dict[int, str]]] = {}       # id(lines) -> (lines, {line: "rules.<i>"})
+
+
 def _rule_prefix(lines: Lines, rule: Rule) -> str | None:
-    for path, line in lines.items():
-        if path.startswith("rules.") and path.count(".") == 1 and line == rule.line:
-            return path
-    return None
+    """The dotted path of a rule in its file, from the line it starts on: one index per file,
+    so looking up every rule stays linear in the number of rules."""
+    entry = _PREFIXES.get(id(lines))
+    if entry is None or entry[0] is not lines:
+        index = {line: path for path, line in reversed(list(lines.items()))
+                 if path.startswith("rules.") and path.count(".") == 1}
+        entry = _PREFIXES[id(lines)] = (lines, index)
+    return entry[1].get(rule.line) if rule.line is not None else None
 
 
 def _at(rule: Rule, lines: Lines, path: str, code: str, message: str, column: int | None = None,

@@ -1,0 +1,91 @@
+"""Right line, right status: leading blank lines and comments, indented documents, impossible dates,
+constant expressions below zero, an empty ruleset folder and the Chinese message's placeholders."""
+from __future__ import annotations
+
+import pytest
+
+from shequn.authoring.lint import lint
+from shequn.errors import ExpressionSyntaxError, ExpressionTypeError, RulesetErrors
+from shequn.facts.loader import FactsError, parse_facts
+from shequn.lang.parser import parse
+from shequn.lang.types import check
+
+from test_lint import HEADER, rule, write
+
+LEADING = "\n\n# the group of the spring campaign\n\n"
+
+
+def _problem(text: str) -> tuple[int | None, str]:
+    with pytest.raises(FactsError) as info:
+        parse_facts(text, "f.yaml")
+    (p,) = info.value.problems
+    return p.line, p.path
+
+
+@pytest.mark.parametrize("lead", ["", LEADING, "\n\n\n"])
+def test_a_facts_error_names_its_own_line_after_blank_lines_and_comments(lead):
+    line, path = _problem(lead + "community:\n  name: x\n  typo: 1\n")
+    assert (line, path) == (lead.count("\n") + 3, "community.typo")
+
+
+def test_a_json_error_names_its_own_line_after_blank_lines():
+    with pytest.raises(FactsError) as info:
+        parse_facts('\n\n\n{"community": {"name" "x"}}', "f.yaml")
+    assert info.value.problems[0].line == 4
+
+
+def test_a_document_indented_as_a_whole_loads_with_its_lines():
+    facts = parse_facts("  community:\n    name: Acme\n  size:\n    members: 30\n")
+    assert facts.flat()["size.members"] == 30
+    assert _problem("\n  community:\n    name: x\n    typo: 1\n") == (4, "community.typo")
+
+
+def test_an_impossible_waiver_date_names_its_line_and_path():
+    text = LEADING + "community:\n  name: x\nwaivers:\n  - rule: SA101\n    reason: ok\n    expires: 2024-13-45\n"
+    assert _problem(text) == (10, "waivers.0.expires")
+
+
+def test_a_ruleset_error_names_its_own_line_after_comments(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(LEADING + HEADER + rule(when="size.membrs > 150"), encoding="utf-8")
+    (p,) = [p for p in lint([path], builtin=False) if p.code == "unknown-fact"]
+    assert p.line == LEADING.count("\n") + 3 + 6
+
+
+@pytest.mark.parametrize("text", ["size.members < 0 - 1", "size.members >= -(2)", "size.members > 3 - 10",
+                                  "size.members == 2 * -1"])
+def test_a_constant_expression_below_zero_is_no_number_of_a_count(text):
+    with pytest.raises(ExpressionTypeError, match="never negative"):
+        check(parse(text))
+
+
+@pytest.mark.parametrize("text", ["size.members > 1e308 * 10", "size.members > 1e308 + 1e308",
+                                  "size.members + 1e308 * 10 > 1"])
+def test_numbers_that_overflow_a_double_are_refused_before_durable(text):
+    with pytest.raises(ExpressionTypeError, match="more than a double"):
+        check(parse(text))
+
+
+def test_an_integer_no_double_holds_is_refused():
+    with pytest.raises(ExpressionSyntaxError, match="out of range"):
+        parse("size.members > 1" + "0" * 400)
+
+
+def test_lint_on_a_folder_without_rulesets_is_an_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a ruleset", encoding="utf-8")
+    with pytest.raises(RulesetErrors, match="no ruleset file"):
+        lint([tmp_path])
+
+
+def test_lint_on_an_empty_folder_exits_2(tmp_path):
+    from click.testing import CliRunner
+    from shequn.cli.main import cli
+    result = CliRunner().invoke(cli, ["rules", "lint", str(tmp_path)])
+    assert result.exit_code == 2 and "no ruleset file" in result.output
+
+
+def test_lint_checks_the_placeholders_of_the_chinese_message(tmp_path):
+    zh = '    zh:\n      message: "{size.membrs}人"\n'
+    problems = lint([write(tmp_path, rule(extra=zh))], builtin=False)
+    (p,) = [p for p in problems if p.code == "unknown-fact"]
+    assert "zh.message" in p.message and "size.membrs" in p.message
