@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import click
 
+from shequn.report.escape import terminal
 from shequn.cli._common import BadInput, handle_errors, make_engine, replace_file
 
 if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
@@ -118,7 +119,7 @@ def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ..
     if fmt == "json":
         _echo_json(explanation.to_dict())
     else:
-        click.echo(explanation.render())
+        click.echo(terminal(explanation.render()))
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
@@ -149,7 +150,7 @@ def rules_lint(paths: tuple[str, ...], sources: str | None, fmt: str, no_example
         _echo_json([p.to_dict() for p in problems])
     else:
         for p in problems:
-            click.echo(str(p))
+            click.echo(terminal(str(p)))
         failing = [p for p in problems if p.severity != "note"]
         files = len({p.file for p in failing})
         notes = len(problems) - len(failing)
@@ -178,7 +179,7 @@ def rules_test(paths: tuple[str, ...], coverage: bool, fmt: str) -> None:
     if fmt == "json":
         _echo_json(run.to_dict())
     else:
-        click.echo(run.render())
+        click.echo(terminal(run.render()))
     sys.exit(1 if run.failures else 0)
 
 @click.command("questions")
@@ -208,7 +209,7 @@ def facts_questions(facts_file: str | None, fmt: str, limit: int | None, ruleset
         return
     width = len(str(len(questions)))
     for i, q in enumerate(questions, 1):
-        click.echo(f"{i:>{width}}. {q['question']}")
+        click.echo(terminal(f"{i:>{width}}. {q['question']}"))
         click.echo(f"{'':>{width}}  {_question_detail(q, lang)}")
 
 

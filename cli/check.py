@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import click
 
+from shequn.report.escape import terminal
 from shequn.cli._common import FAIL_ON, SEVERITIES, BadInput, handle_errors, load_report_file, make_engine, write_output
 from shequn.facts.loader import FactsError
 
@@ -116,7 +117,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
 
 def concise_lines(path: str, report: Report) -> str:
     """One line per open finding, like a linter: `file: RULE severity title`."""
-    return "".join(f"{path}: {f.rule} {f.severity} {f.title}\n" for f in report.findings if f.status == "open")
+    return terminal("".join(f"{path}: {f.rule} {f.severity} {f.title}\n" for f in report.findings if f.status == "open"))
 
 
 def render_statistics(reports: Sequence[Report], fmt: str) -> str:

@@ -73,7 +73,8 @@ def main() -> None:
     try:
         defaults = default_map()
     except ProjectError as exc:
-        click.echo(f"error: {exc}", err=True)
+        from shequn.report.escape import terminal
+        click.echo(f"error: {terminal(exc)}", err=True)
         sys.exit(2)
     try:
         cli(prog_name="shequn", default_map=defaults)

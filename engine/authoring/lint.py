@@ -83,7 +83,7 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
     them: a rule id or ruleset name that clashes with a built-in one is a problem here, not at `check`.
     """
     paths = list(paths)
-    empty = [RulesetFileError("no ruleset file (*.yaml or *.yml) in this folder: nothing to lint", file=str(p))
+    empty: list[RuleError] = [RulesetFileError("no ruleset file (*.yaml or *.yml) in this folder: nothing to lint", file=str(p))
              for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
     if empty or not paths:       # a folder without rulesets would otherwise lint clean
         raise RulesetErrors(empty or [RulesetFileError("no ruleset file given: nothing to lint")])
