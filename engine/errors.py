@@ -72,6 +72,12 @@ class ExpressionTypeError(RuleError):
     code = "rule-type"
 
 
+class RuleLimitError(RuleError):
+    """A rule (or a stage's essentials) beyond what durable_rules can compile (docs/security.md)."""
+
+    code = "rule-limit"
+
+
 class RulesetError(RuleError):
     """The ruleset file is malformed: missing or unknown fields, bad values."""
 

@@ -89,3 +89,40 @@ def test_lint_checks_the_placeholders_of_the_chinese_message(tmp_path):
     problems = lint([write(tmp_path, rule(extra=zh))], builtin=False)
     (p,) = [p for p in problems if p.code == "unknown-fact"]
     assert "zh.message" in p.message and "size.membrs" in p.message
+
+
+# --- what lint accepts, the engine accepts (durable/program.py's measured limits) ----------------
+
+def _pairs(n):
+    return " and ".join(f"(size.members > {i} or governance.admins > {i})" for i in range(n))
+
+
+def test_lint_refuses_a_condition_durable_cannot_compile_with_its_rule_and_line(tmp_path):
+    path = write(tmp_path, rule(when=_pairs(13), examples=False))
+    (p,) = [p for p in lint([path], examples=False, builtin=False) if p.code == "limit"]
+    assert p.rule == "MY001" and p.line == 4 and "4096 alternatives" in p.message
+
+
+def test_the_engine_refuses_it_as_a_rule_error_not_an_internal_error(tmp_path):
+    from shequn import Engine
+    from shequn.errors import RuleLimitError
+    path = write(tmp_path, rule(when=_pairs(13), examples=False))
+    with pytest.raises(RuleLimitError, match="MY001"):
+        Engine([path], builtin=False)
+
+
+def test_a_condition_within_the_limit_compiles_and_evaluates(tmp_path):
+    from shequn import Engine
+    path = write(tmp_path, rule(when=_pairs(12), examples=False))
+    assert not [p for p in lint([path], examples=False, builtin=False) if p.code == "limit"]
+    report = Engine([path], builtin=False).evaluate({"community": {"name": "x"}, "size": {"members": 50},
+                                                     "governance": {"admins": 1}})
+    assert report.community.name == "x"
+
+
+def test_too_many_essentials_of_one_stage_are_refused_by_lint(tmp_path):
+    body = "".join(rule(rid=f"MY{i:03d}", when=f"size.members > {i}", examples=False,
+                        extra="    stage: 1\n    gate: true\n").replace("kind: practice", "kind: stage")
+                   for i in range(13))
+    problems = [p for p in lint([write(tmp_path, body)], examples=False, builtin=False) if p.code == "limit"]
+    assert problems and "stage 1 has 13 essentials" in problems[0].message

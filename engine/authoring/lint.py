@@ -12,6 +12,7 @@ What it finds (the `code` of each problem):
     quote               (--sources) a quote that is not in its document
     contradiction       a part of a condition that can never be true (`x > 5 and x < 3`)
     redundant           a part that changes nothing (`x > 5 and x > 3`, a subsumed `or` branch)
+    limit               a rule or a stage beyond what durable_rules compiles (docs/security.md)
     constant            a comparison always true or always false for the fact's range (`share >= 0`)
     examples-missing    a rule without an example that triggers it, or one that does not
     example-fails       an example that does not do what it claims (run through durable_rules)
@@ -34,8 +35,9 @@ from shequn.facts.vocabulary import lookup
 from shequn.lang import ast
 from shequn.rules.documents import normalise_quote
 from shequn.errors import (DuplicateIdError, ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors,
-                           RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
+                           RuleLimitError, RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
 from shequn.rulesets import builtin_paths
+from shequn.durable.program import compile_program
 from shequn.rules.ruleset import Rule, Ruleset, across_files, expand_paths, locate_error, read_ruleset_file
 
 # The seed files' names, for a --sources folder without a README table
@@ -102,6 +104,7 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
         problems.extend(_lint_ruleset(ruleset, lines, texts, examples))
         placed.extend((rule, lines) for rule in ruleset.rules)
     problems.extend(_overlaps(placed))
+    problems.extend(_limits([rule for rule, _ in placed]))
     _PREFIXES.clear()
     problems = list(dict.fromkeys(problems))
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
@@ -110,7 +113,7 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
 # The lint code of each loader error class; any other RuleError is "structure".
 _CODES: dict[type[RuleError], str] = {
     ExpressionSyntaxError: "syntax", UnknownFactError: "unknown-fact", ExpressionTypeError: "type",
-    DuplicateIdError: "duplicate", UnknownDocumentError: "document", RulesetFileError: "yaml"}
+    DuplicateIdError: "duplicate", UnknownDocumentError: "document", RulesetFileError: "yaml", RuleLimitError: "limit"}
 
 
 def _code(err: RuleError) -> str:
@@ -192,6 +195,16 @@ def _lint_ruleset(ruleset: Ruleset, lines: Lines, texts: dict[str, str] | None, 
         if examples:
             out.extend(_check_examples(rule, lines, prefix))
     return out
+
+
+def _limits(rules: list[Rule]) -> list[Problem]:
+    """What durable_rules could not compile (durable/program.py's measured limits): found by compiling,
+    so whatever lint accepts an Engine accepts."""
+    try:
+        compile_program(rules)
+    except RuleLimitError as exc:
+        return [_from_error(exc)]
+    return []
 
 
 # --- one problem, one rule ---------------------------------------------------

@@ -40,6 +40,8 @@ from typing import Any, Iterator
 
 from shequn.facts.vocabulary import BY_NAME
 
+from shequn.errors import RuleLimitError
+
 from shequn.lang import ast
 from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
 from shequn.lang.rewrite import encode_value, substitute
@@ -91,6 +93,30 @@ def _width(cond: Cond) -> int:
     return 1
 
 
+# durable_rules expands every condition to its disjunctive normal form, one path per alternative, and
+# refuses a ruleset whose paths are too many (error 113): 13 and-ed `(a or b)` pairs (8,192 paths) or
+# 15 essentials of one stage (whose "none violated" gate has 2^15) were refused, 12 pairs and 14
+# essentials compiled (tests/benchmarks/durable_limits.py). Both are refused before durable sees them.
+MAX_ALTERNATIVES = 4096
+# and it refuses a ruleset of too many durable rules (error 106): 2,000 simple rules (4,021 durable rules)
+# compiled, 2,500 (5,021) did not
+MAX_DURABLE_RULES = 4096
+
+
+def alternatives(cond: Cond, cap: int = MAX_ALTERNATIVES) -> int:
+    """How many paths durable builds for a condition (its DNF size), counted only up to just past `cap`."""
+    if not isinstance(cond, dict):
+        return 1
+    if "$or" in cond:
+        return min(cap + 1, sum(alternatives(c, cap) for c in cond["$or"]))
+    if "$and" in cond:
+        total = 1
+        for c in cond["$and"]:
+            total = min(cap + 1, total * alternatives(c, cap))
+        return total
+    return 1
+
+
 def _marker(kind: str, stage: int) -> dict[str, Any]:
     return {"$and": [{"t": kind}, {"stage": stage}]}
 
@@ -104,7 +130,24 @@ class _Builder:
             markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
         if cond is False:
             return
+        if alternatives(cond) > MAX_ALTERNATIVES:
+            raise self._too_wide(outcome)
         self.pending.append((name, [markers] if isinstance(markers, dict) else list(markers or []), cond, outcome))
+
+    def _too_wide(self, outcome: Outcome) -> RuleLimitError:
+        if outcome.rule >= 0:
+            rule = self.program.rules[outcome.rule]
+            return RuleLimitError(f"the condition has more than {MAX_ALTERNATIVES} alternatives once its 'or's are "
+                                  "multiplied out (and-ed '(a or b)' groups double them): durable_rules cannot compile "
+                                  "it; split the rule or write the condition with fewer and-ed 'or's",
+                                  file=rule.file or None, line=rule.line or None, rule=rule.id)
+        essentials = [r for r in self.program.rules if r.gate and r.stage == outcome.stage]
+        first = essentials[-1] if essentials else None
+        return RuleLimitError(f"stage {outcome.stage} has {len(essentials)} essentials (gate: true); their stage gate "
+                              f"has more than {MAX_ALTERNATIVES} alternatives, which durable_rules cannot compile: keep "
+                              "at most 12 essentials a stage (fewer when they use 'or')",
+                              file=first.file or None if first else None, line=first.line or None if first else None,
+                              rule=first.id if first else None)
 
     def build(self) -> Program:
         # pack durable rules into groups of limited width, each behind bucket tests
@@ -123,6 +166,12 @@ class _Builder:
         a_count = max(1, math.ceil(math.sqrt(len(groups))))
         b_count = max(1, math.ceil(len(groups) / a_count))
         prog = self.program
+        if len(self.pending) > MAX_DURABLE_RULES:
+            last = prog.rules[-1] if prog.rules else None
+            raise RuleLimitError(f"the rulesets compile to {len(self.pending)} durable rules, more than the "
+                                 f"{MAX_DURABLE_RULES} durable_rules can hold (about 2,000 rules, 1,000 with 'applies'): "
+                                 "split them over several engines", file=last.file or None if last else None,
+                                 rule=last.id if last else None)
         for g, members in enumerate(groups):
             bucket = [{f"_a{g // b_count}": 1}, {f"_b{g % b_count}": 1}]
             for j in members:
