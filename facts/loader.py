@@ -239,7 +239,10 @@ def read_document(text: str, file: str, *, strict_json: bool = False) -> tuple[A
 
 
 def _load_yaml(text: str, file: str) -> tuple[Any, Lines]:
-    loader = _SafeLoader(text)
+    try:
+        loader = _SafeLoader(text)      # reads the first characters already: a control character raises here
+    except yaml.YAMLError as exc:
+        raise FactsError([Problem(file, "", f"invalid YAML: {str(exc).splitlines()[0]}")]) from None
     try:
         node = loader.get_single_node()
         if node is None:

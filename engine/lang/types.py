@@ -121,6 +121,10 @@ class Checker:
         if node.op == "*" and not any(isinstance(s, ast.Literal) for s in (node.left, node.right)):
             raise ExpressionTypeError("multiply by a number, not by another fact", column=node.pos)
         _constant(node)         # numbers alone are computed now: one too large for a double is refused here
+        if node.op == "*" and ast.names(node):
+            zero = next((side for side in (node.left, node.right) if (c := _constant(side)) is not None and c.value == 0), None)
+            if zero is not None:     # the fact would not count, and the compiler cannot move it across `* 0`
+                raise ExpressionTypeError("multiplying by 0 leaves no fact to compare", column=zero.pos)
         return NUMBER
 
     def _compare(self, node: ast.Compare) -> Type:
@@ -130,7 +134,7 @@ class Checker:
             raise ExpressionTypeError(f"use 'in' to test a list, not '{op}'", column=node.pos)
         if left.kind == "enumlist" or right.kind == "enumlist":
             raise ExpressionTypeError(f"use 'in' or 'not in' to test the list fact, not '{op}'", column=node.pos)
-        if isinstance(node.left, ast.Literal) and isinstance(node.right, ast.Literal):
+        if not ast.names(node.left) and not ast.names(node.right):      # `1 * 1 > 1` as much as `1 > 1`
             raise ExpressionTypeError("comparison of two values, no fact", column=node.pos)
         if op not in ("==", "!=") and (left.kind != "number" or right.kind != "number"):
             odd = node.left if left.kind != "number" else node.right
