@@ -78,6 +78,12 @@ class RuleLimitError(RuleError):
     code = "rule-limit"
 
 
+class CompiledRulesetsError(ShequnError):
+    """Compiling one more distinct ruleset would pass the process's budget (durable/budget.py): they are never freed."""
+
+    code = "compiled-rulesets"
+
+
 class RulesetError(RuleError):
     """The ruleset file is malformed: missing or unknown fields, bad values."""
 

@@ -21,7 +21,8 @@ from shequn.rulesets import builtin_paths
 
 from shequn import __version__
 from shequn.errors import DuplicateIdError, RuleLimitError, RulesetErrors
-from shequn.durable.matcher import Matcher, MatcherError
+from shequn.durable.budget import compiled
+from shequn.durable.matcher import MatcherError
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
@@ -70,7 +71,7 @@ class Engine:
         self._program: Program = compile_program(all_rules)
         self._reader = Reader(self._program)
         try:
-            self._matcher = Matcher.for_definitions(self._program.definitions)
+            self._matcher = compiled(self._program.definitions)
         except MatcherError as exc:     # the limits program.py checks are measured, not durable's own: never "internal"
             raise RuleLimitError(f"durable_rules refused the compiled rulesets ({', '.join(rs.name for rs in self.rulesets)}): "
                                  f"{exc.args[0] if exc.args else exc}; see the limits in docs/security.md") from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from shequn.facts.loader import validate_facts
 
+from shequn.durable.budget import compiled
 from shequn.durable.matcher import Matcher
 from shequn.durable.program import Program, community_json, compile_single, encode_facts
 from shequn.durable.verdicts import verdict_alone
@@ -45,7 +46,7 @@ class Probe:
         with self._lock:
             if key not in self._cache:
                 program = compile_single(rule, current)
-                self._cache[key] = (Matcher.for_definitions(program.definitions), program)
+                self._cache[key] = (compiled(program.definitions), program)
             return self._cache[key]
 
     def outcome(self, rule: Rule, example: dict[str, Any]) -> Verdict:
