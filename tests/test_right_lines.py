@@ -126,3 +126,39 @@ def test_too_many_essentials_of_one_stage_are_refused_by_lint(tmp_path):
                    for i in range(13))
     problems = [p for p in lint([write(tmp_path, body)], examples=False, builtin=False) if p.code == "limit"]
     assert problems and "stage 1 has 13 essentials" in problems[0].message
+
+
+def _in_list(n):
+    return "size.members in [" + ", ".join(str(i) for i in range(n)) + "]"
+
+
+def test_an_in_list_durable_would_hang_on_is_refused_by_lint_and_the_engine(tmp_path):
+    from shequn import Engine
+    from shequn.errors import RuleLimitError
+    path = write(tmp_path, rule(when=_in_list(501), examples=False))
+    (p,) = [p for p in lint([path], examples=False, builtin=False) if p.code == "limit"]
+    assert p.rule == "MY001" and "500 values" in p.message
+    with pytest.raises(RuleLimitError, match="MY001"):
+        Engine([path], builtin=False)
+
+
+def test_an_in_list_within_the_limit_evaluates(tmp_path):
+    from shequn import Engine
+    path = write(tmp_path, rule(when=_in_list(500), examples=False))
+    report = Engine([path], builtin=False).evaluate({"community": {"name": "x"}, "size": {"members": 499}})
+    assert "MY001" in [f.rule for f in report.findings]
+
+
+def test_rules_test_turns_a_durable_refusal_into_a_rule_error(tmp_path, monkeypatch):
+    from shequn.durable import budget, probe
+    from shequn.durable.matcher import MatcherError
+    from shequn.errors import RuleLimitError
+    from shequn.rules.ruleset import load_ruleset
+
+    def refuse(definitions):
+        raise MatcherError("durable_rules rejected the compiled rules: error code 113")
+    monkeypatch.setattr(probe, "compiled", refuse)
+    (loaded,) = load_ruleset(write(tmp_path, rule())).rules
+    with pytest.raises(RuleLimitError, match="MY001"):
+        probe.Probe().outcome(loaded, {"size": {"members": 200}})
+    assert budget.compiled is not refuse

@@ -98,9 +98,35 @@ def _width(cond: Cond) -> int:
 # 15 essentials of one stage (whose "none violated" gate has 2^15) were refused, 12 pairs and 14
 # essentials compiled (tests/benchmarks/durable_limits.py). Both are refused before durable sees them.
 MAX_ALTERNATIVES = 4096
-# and it refuses a ruleset of too many durable rules (error 106): 2,000 simple rules (4,021 durable rules)
+# and it refuses a ruleset of too many durable rules (error 106): 2,040 simple rules (4,101 durable rules)
 # compiled, 2,500 (5,021) did not
 MAX_DURABLE_RULES = 4096
+
+
+# and durable_rules hangs (create_ruleset never returns) when one node of its network has more than
+# 512 branches: an `in` list of 513 values, or an `or` of 513 comparisons (512 compiled at once, 513
+# had not compiled after minutes). A margin is kept below it.
+MAX_BRANCHES = 500
+
+
+def widest_or(cond: Cond) -> int:
+    """The most branches of one `$or` of a condition (nested `$or`s flattened, as durable does)."""
+    if not isinstance(cond, dict):
+        return 0
+    if "$or" in cond:
+        flat, stack = 0, list(cond["$or"])
+        widest = 0
+        while stack:
+            c = stack.pop()
+            if isinstance(c, dict) and set(c) == {"$or"}:
+                stack.extend(c["$or"])
+            else:
+                flat += 1
+                widest = max(widest, widest_or(c))
+        return max(flat, widest)
+    if "$and" in cond:
+        return max((widest_or(c) for c in cond["$and"]), default=0)
+    return 0
 
 
 def alternatives(cond: Cond, cap: int = MAX_ALTERNATIVES) -> int:
@@ -132,7 +158,21 @@ class _Builder:
             return
         if alternatives(cond) > MAX_ALTERNATIVES:
             raise self._too_wide(outcome)
+        if widest_or(cond) > MAX_BRANCHES:
+            raise self._too_many_branches(outcome)
         self.pending.append((name, [markers] if isinstance(markers, dict) else list(markers or []), cond, outcome))
+
+    def _too_many_branches(self, outcome: Outcome) -> RuleLimitError:
+        text = (f"more than {MAX_BRANCHES} values in one 'in' list or branches in one 'or' (durable_rules hangs "
+                "compiling a condition that wide): split the list over several rules")
+        if outcome.rule >= 0:
+            rule = self.program.rules[outcome.rule]
+            return RuleLimitError(f"the condition has {text}", file=rule.file or None, line=rule.line or None, rule=rule.id)
+        essentials = [r for r in self.program.rules if r.gate and r.stage == outcome.stage]
+        last = essentials[-1] if essentials else None
+        return RuleLimitError(f"the essentials of stage {outcome.stage} together have {text}",
+                              file=last.file or None if last else None, line=last.line or None if last else None,
+                              rule=last.id if last else None)
 
     def _too_wide(self, outcome: Outcome) -> RuleLimitError:
         if outcome.rule >= 0:

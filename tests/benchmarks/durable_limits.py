@@ -35,6 +35,9 @@ def ruleset(rules: list[dict[str, str]]) -> str:
 SHAPES = {
     "rules": lambda n: [{"id": f"L{i:05d}", "when": f"size.members > {i}"} for i in range(n)],
     "in-list": lambda n: [{"id": "L1", "when": "community.name in [" + ", ".join(f'"n{i}"' for i in range(n)) + "]"}],
+    "in-numbers": lambda n: [{"id": "L1", "when": "size.members in [" + ", ".join(str(i) for i in range(n)) + "]"}],
+    "in-applies": lambda n: [{"id": "L1", "extra": "    applies: community.name in [" + ", ".join(f'\"a{i}\"' for i in range(n)) + "]\n",
+                              "when": "size.members in [" + ", ".join(str(i) for i in range(n)) + "]"}],
     "or-pairs": lambda n: [{"id": "L1", "when": " and ".join(f"(size.members > {i} or governance.admins > {i})"
                                                              for i in range(n))}],
     "gates": lambda n: [{"id": f"G{i:03d}", "kind": "stage", "extra": "    stage: 1\n    gate: true\n",
@@ -70,7 +73,7 @@ def attempt(shape: str, n: int) -> str:
 
 
 def main() -> None:
-    sizes = {"rules": [500, 1000, 2000, 4000], "in-list": [50, 100, 200, 300, 1000], "or-pairs": [4, 6, 8, 10, 14],
+    sizes = {"rules": [500, 1000, 2000, 4000], "in-list": [50, 100, 200, 300, 1000], "in-numbers": [100, 300, 600], "in-applies": [50, 100, 200, 300], "or-pairs": [4, 6, 8, 10, 14],
              "gates": [10, 20, 40, 80], "brackets": [20, 50, 100, 200, 500], "plus-chain": [50, 100, 300, 1000, 3000]}
     only = sys.argv[1:] or list(SHAPES)
     for shape in only:
