@@ -11,7 +11,7 @@ import json
 from hypothesis import given, settings, strategies as st
 
 from shequn.errors import ShequnError
-from shequn.facts.loader import parse_facts
+from shequn.facts.loader import load_facts, parse_facts
 
 import support
 
@@ -116,3 +116,54 @@ def test_whatever_lint_accepts_the_engine_evaluates(text):
         for facts in FACTS:
             report = engine.evaluate(facts)
             assert report.community.name == facts["community"]["name"]
+
+
+ALIASED = st.builds(lambda n, depth: "a: &a [" + ", ".join(["x"] * n) + "]\n" + "".join(
+    f"{k}: &{k} [" + ", ".join([f"*{p}"] * n) + "]\n" for p, k in zip("abcdefgh", "bcdefghi"[:depth]))
+    + "community: {name: x}\n", st.integers(1, 12), st.integers(0, 7))
+
+
+@settings(deadline=None, max_examples=support.examples(30))
+@given(ALIASED)
+def test_aliases_that_expand_to_many_values_load_or_are_refused_quickly(text):
+    _diagnose(text)
+
+
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gb18030", "latin-1"])
+
+
+@settings(deadline=None, max_examples=support.examples(30))
+@given(TREES, ENCODINGS, st.sampled_from(["f.yaml", "f.json", "f.yml"]))
+def test_a_facts_file_in_any_encoding_loads_or_gives_a_facts_error(tree, encoding, name):
+    import tempfile
+    from pathlib import Path
+    text = json.dumps({"community": {"name": "社群"}, "size": tree} if isinstance(tree, dict) else tree,
+                      ensure_ascii=False)
+    try:
+        raw = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(raw)
+        try:
+            facts = load_facts(path)
+        except ShequnError:
+            return
+        support_engine().evaluate(facts)
+
+
+@settings(deadline=None, max_examples=support.examples(4))
+@given(TREES)
+def test_check_on_a_generated_facts_file_exits_0_1_or_2(tree):
+    import tempfile
+    from pathlib import Path
+
+    from click.testing import CliRunner
+    from shequn.cli.main import cli
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.json"
+        path.write_text(json.dumps(tree, ensure_ascii=False), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", str(path), "--format", "concise"])
+        assert result.exit_code in (0, 1, 2), result.output
+        assert "internal error" not in result.output and "Traceback" not in result.output

@@ -88,7 +88,7 @@ def assert_markdown_safe(page: str) -> None:
 
 def assert_html_safe(page: str) -> None:
     for tag, attrs in tags_of(page):
-        assert tag not in ("script", "img", "iframe", "object") or ("script", attrs) == ("script", []) and False, tag
+        assert tag not in ("script", "img", "iframe", "object", "embed"), tag      # the templates write none
         assert not any(name.startswith("on") for name, _ in attrs), (tag, attrs)
 
 
@@ -102,15 +102,15 @@ def text_of(report: Report, lang: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", buf.getvalue())       # rich's own colours are fine
 
 
-def check_every_renderer(report: Report) -> None:
+def check_every_renderer(report: Report, langs: tuple[str, ...] = ("en", "zh"), both_ways: bool = True) -> None:
     base = Report.model_validate(BASE)
-    for lang in ("en", "zh"):
+    for lang in langs:
         assert_markdown_safe(markdown.render(report, lang=lang, generated="2026-01-01"))
         assert_markdown_safe(portfolio.render_markdown([report, base], lang=lang, generated="2026-01-01"))
         assert_html_safe(html.render(report, lang=lang, generated="2026-01-01"))
         assert_html_safe(portfolio.render_html([report, base], lang=lang, generated="2026-01-01"))
         assert_terminal_safe(text_of(report, lang))
-        for old, new in ((base, report), (report, base), (report, report)):
+        for old, new in ((base, report), (report, base), (report, report)) if both_ways else ((base, report),):
             d = diff.compare(old, new)
             assert_markdown_safe(diff.render_markdown(d, lang=lang, generated="2026-01-01"))
             assert_html_safe(diff.render_html(d, lang=lang, generated="2026-01-01"))
@@ -120,17 +120,17 @@ def check_every_renderer(report: Report) -> None:
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_every_renderer_escapes_hostile_text_in_every_field(hostile):
-    check_every_renderer(hostile_report(hostile))
+    check_every_renderer(hostile_report(hostile), both_ways=hostile == HOSTILE[0])
 
 
 HOSTILE_TEXT = st.text(alphabet=st.sampled_from(list("<>&\"'`*_[]()|#!~-=+.1 \n\t\\\x1b\x07\x9b\u202e\u2066aé社")),
                        min_size=1, max_size=30)
 
 
-@settings(deadline=None, max_examples=support.examples(25))
-@given(HOSTILE_TEXT)
-def test_fuzz_every_renderer(hostile):
-    check_every_renderer(hostile_report(hostile))
+@settings(deadline=None, max_examples=support.examples(10))
+@given(HOSTILE_TEXT, st.sampled_from(["en", "zh"]))
+def test_fuzz_every_renderer(hostile, lang):
+    check_every_renderer(hostile_report(hostile), (lang,), both_ways=False)
 
 
 @settings(deadline=None, max_examples=support.examples(200))
