@@ -186,3 +186,23 @@ def test_a_report_read_back_is_validated_with_a_located_error(tmp_path):
     result = CliRunner().invoke(cli, ["diff", str(other), str(path)])
     assert result.exit_code == 2
     assert f"{path}: findings.0." in result.output and "not a valid shequn report" in result.output
+
+
+def test_a_hostile_source_document_key_and_a_fenced_rule_body_stay_text_in_the_generated_pages(tmp_path):
+    import copy
+
+    from shequn.authoring.coverage import coverage_map, render_markdown, ruleset_markdown
+    from shequn.rules.ruleset import load_ruleset
+
+    path = tmp_path / "mine.yaml"
+    hostile = re.sub(r"note: nine-minefields.*", 'note: "``` <script>x</script> ```"', support.RULESET, count=1)
+    assert hostile != support.RULESET
+    path.write_text(hostile, encoding="utf-8")
+    ruleset = load_ruleset(path)
+    page = ruleset_markdown(ruleset)
+    assert_markdown_safe(page)
+    data = copy.deepcopy(coverage_map([r for r in ruleset.rules]))
+    for d in data["documents"]:
+        d["key"] = '<img src=x onerror="alert(1)">`' + d["key"]
+        d["author"] = "<script>alert(1)</script>"
+    assert_markdown_safe(render_markdown(data))
