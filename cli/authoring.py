@@ -210,7 +210,7 @@ def facts_questions(facts_file: str | None, fmt: str, limit: int | None, ruleset
     width = len(str(len(questions)))
     for i, q in enumerate(questions, 1):
         click.echo(terminal(f"{i:>{width}}. {q['question']}"))
-        click.echo(f"{'':>{width}}  {_question_detail(q, lang)}")
+        click.echo(terminal(f"{'':>{width}}  {_question_detail(q, lang)}"))
 
 
 def _question_detail(q: dict[str, Any], lang: str) -> str:

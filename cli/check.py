@@ -298,7 +298,7 @@ def render_text(reports: Sequence[Report], output: str | None,
         if explained and explained[i]:
             from shequn.diagnose.explain import render_report_explanations
             console.print(Text(labels(lang).why_part_by_part, style="bold"))
-            console.print(Text(render_report_explanations(explained[i])))
+            console.print(Text(terminal(render_report_explanations(explained[i]))))
     return console.export_text() if output else None
 
 

@@ -206,3 +206,14 @@ def test_a_hostile_source_document_key_and_a_fenced_rule_body_stay_text_in_the_g
         d["key"] = '<img src=x onerror="alert(1)">`' + d["key"]
         d["author"] = "<script>alert(1)</script>"
     assert_markdown_safe(render_markdown(data))
+
+
+def test_rules_list_prints_a_title_as_text_not_as_markup(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(support.RULESET.replace("title: No positioning statement", "title: \"[bold red]No[/bold red] <b>\"", 1),
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "list", "--ruleset", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "[bold red]No[/bold red] <b>" in result.output
+    shown = CliRunner().invoke(cli, ["rules", "show", "RPT001", "--ruleset", str(path)])
+    assert "[bold red]No[/bold red] <b>" in shown.output
