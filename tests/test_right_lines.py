@@ -132,10 +132,24 @@ def _in_list(n):
     return "size.members in [" + ", ".join(str(i) for i in range(n)) + "]"
 
 
-def test_an_in_list_durable_would_hang_on_is_refused_by_lint_and_the_engine(tmp_path):
+@pytest.mark.parametrize("applies", [None, "governance.admins < 5"])
+def test_an_in_list_wider_than_durable_compiles_is_cut_into_several_rules(tmp_path, applies):
+    from shequn import Engine
+    extra = f"    applies: {applies}\n" if applies else ""
+    path = write(tmp_path, rule(when=_in_list(800), examples=False, extra=extra))
+    assert not [p for p in lint([path], examples=False, builtin=False) if p.severity == "error"]
+    engine = Engine([path], builtin=False)
+    for members, violated in ((0, True), (499, True), (500, True), (799, True), (800, False), (5000, False)):
+        report = engine.evaluate({"community": {"name": "x"}, "size": {"members": members}, "governance": {"admins": 1}})
+        assert ("MY001" in [f.rule for f in report.findings]) is violated, members
+        assert ("MY001" in report.passed) is not violated, members
+
+
+def test_an_in_list_durable_would_hang_on_is_refused_where_it_cannot_be_cut(tmp_path):
     from shequn import Engine
     from shequn.errors import RuleLimitError
-    path = write(tmp_path, rule(when=_in_list(501), examples=False))
+    when = f"({_in_list(501)} and governance.admins > 1) or governance.admins > 50"
+    path = write(tmp_path, rule(when=when, examples=False))
     (p,) = [p for p in lint([path], examples=False, builtin=False) if p.code == "limit"]
     assert p.rule == "MY001" and "500 values" in p.message
     with pytest.raises(RuleLimitError, match="MY001"):

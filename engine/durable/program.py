@@ -105,7 +105,8 @@ MAX_DURABLE_RULES = 4096
 
 # and durable_rules hangs (create_ruleset never returns) when one node of its network has more than
 # 512 branches: an `in` list of 513 values, or an `or` of 513 comparisons (512 compiled at once, 513
-# had not compiled after minutes). A margin is kept below it.
+# had not compiled after minutes). A margin is kept below it; a wider `or` at the top of a rule's
+# condition is compiled as several durable rules of the same outcome (`split_wide`).
 MAX_BRANCHES = 500
 
 
@@ -127,6 +128,46 @@ def widest_or(cond: Cond) -> int:
     if "$and" in cond:
         return max((widest_or(c) for c in cond["$and"]), default=0)
     return 0
+
+
+MAX_PIECES = 16       # a wide `in` list is cut into at most this many durable rules
+
+
+def _or_items(cond: dict[str, Any]) -> list[Cond]:
+    items: list[Cond] = []
+    for c in cond["$or"]:
+        items.extend(_or_items(c) if isinstance(c, dict) and set(c) == {"$or"} else [c])
+    return items
+
+
+def split_wide(cond: Cond) -> list[Cond] | None:
+    """The condition as several, each with no `$or` wider than MAX_BRANCHES, whose disjunction it is:
+    a wide `or` (an `in` list) at the top or directly under the top `and` is cut into pieces. None
+    when it cannot be cut so (a wide `or` deeper down) or would need more than MAX_PIECES."""
+    if not isinstance(cond, dict):
+        return [cond]
+    if "$or" in cond:
+        items = _or_items(cond)
+        if any(widest_or(i) > MAX_BRANCHES for i in items):
+            return None
+        pieces = [disj(items[k:k + MAX_BRANCHES]) for k in range(0, len(items), MAX_BRANCHES)]
+        return pieces if len(pieces) <= MAX_PIECES else None
+    if "$and" in cond:
+        parts: list[Cond] = list(cond["$and"])
+        wide = next((j for j, c in enumerate(parts) if widest_or(c) > MAX_BRANCHES), None)
+        if wide is None:
+            return [cond]
+        cut = split_wide(parts[wide])
+        if cut is None:
+            return None
+        out: list[Cond] = []
+        for piece in cut:
+            more = split_wide(conj(parts[:wide] + [piece] + parts[wide + 1:]))
+            if more is None or len(out) + len(more) > MAX_PIECES:
+                return None
+            out.extend(more)
+        return out
+    return [cond]
 
 
 def alternatives(cond: Cond, cap: int = MAX_ALTERNATIVES) -> int:
@@ -156,15 +197,22 @@ class _Builder:
             markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
         if cond is False:
             return
+        if widest_or(cond) > MAX_BRANCHES:
+            pieces = split_wide(cond) if outcome.rule >= 0 else None   # a gate asserts a marker: one rule only
+            if pieces is None:
+                raise self._too_many_branches(outcome)
+            for n, piece in enumerate(pieces):      # the same outcome from any piece: read as a set
+                self.add(f"{name}~{n}", piece, outcome, markers)
+            return
         if alternatives(cond) > MAX_ALTERNATIVES:
             raise self._too_wide(outcome)
-        if widest_or(cond) > MAX_BRANCHES:
-            raise self._too_many_branches(outcome)
         self.pending.append((name, [markers] if isinstance(markers, dict) else list(markers or []), cond, outcome))
 
     def _too_many_branches(self, outcome: Outcome) -> RuleLimitError:
-        text = (f"more than {MAX_BRANCHES} values in one 'in' list or branches in one 'or' (durable_rules hangs "
-                "compiling a condition that wide): split the list over several rules")
+        text = (f"more than {MAX_BRANCHES} values in one 'in' list or branches in one 'or' where it cannot be cut "
+                "into several durable rules (under another 'or', or more than "
+                f"{MAX_PIECES * MAX_BRANCHES} values); durable_rules hangs compiling a condition that wide: "
+                "split the list over several rules")
         if outcome.rule >= 0:
             rule = self.program.rules[outcome.rule]
             return RuleLimitError(f"the condition has {text}", file=rule.file or None, line=rule.line or None, rule=rule.id)
