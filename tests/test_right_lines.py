@@ -176,3 +176,10 @@ def test_rules_test_turns_a_durable_refusal_into_a_rule_error(tmp_path, monkeypa
     with pytest.raises(RuleLimitError, match="MY001"):
         probe.Probe().outcome(loaded, {"size": {"members": 200}})
     assert budget.compiled is not refuse
+
+
+def test_more_rules_than_durable_holds_are_refused_by_lint_at_the_last_rule(tmp_path):
+    body = "".join(rule(rid=f"MY{i:04d}", when=f"size.members > {i}", examples=False) for i in range(2100))
+    problems = [p for p in lint([write(tmp_path, body)], examples=False, builtin=False) if p.code == "limit"]
+    assert len(problems) == 1 and problems[0].rule == "MY2099" and problems[0].line > 1
+    assert "4096 durable_rules can hold" in problems[0].message

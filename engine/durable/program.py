@@ -259,7 +259,7 @@ class _Builder:
             raise RuleLimitError(f"the rulesets compile to {len(self.pending)} durable rules, more than the "
                                  f"{MAX_DURABLE_RULES} durable_rules can hold (about 2,000 rules, 1,000 with 'applies'): "
                                  "split them over several engines", file=last.file or None if last else None,
-                                 rule=last.id if last else None)
+                                 line=last.line or None if last else None, rule=last.id if last else None)
         for g, members in enumerate(groups):
             bucket = [{f"_a{g // b_count}": 1}, {f"_b{g % b_count}": 1}]
             for j in members:
