@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, NoRetur
 
 import click
 
+from shequn.report.escape import terminal, terminal_line
 from shequn.errors import InternalError, ShequnError
 
 from shequn.rules.names import SEVERITIES as SEVERITIES      # re-exported for the commands
@@ -51,7 +52,7 @@ class BadInput(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         for message in self.messages:
-            click.echo(f"error: {message}", err=True)
+            click.echo(f"error: {terminal(message)}", err=True)      # it may quote a key or value of the input
 
 
 def problems_of(exc: ShequnError | OSError) -> list[str]:
@@ -76,7 +77,7 @@ def internal_error(exc: BaseException, *, debug: bool | None = None, quote_messa
     if debugging() if debug is None else debug:
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     what = f"{type(exc).__name__}: {exc}" if quote_message else type(exc).__name__
-    click.echo(f"shequn: internal error, please report it: {what}", err=True)
+    click.echo(f"shequn: internal error, please report it: {terminal_line(what)}", err=True)
     sys.exit(EXIT_INTERNAL)
 
 
@@ -200,7 +201,7 @@ def load_report_file(path: str) -> list[Report]:
     except UnicodeDecodeError:
         raise BadInput(f"{path}: not a report JSON file: not UTF-8 text") from None
     except ValueError as exc:
-        raise BadInput(str(exc)) from None
+        raise BadInput(str(exc).splitlines()) from None
 
 
 def is_report_file(path: str) -> bool:

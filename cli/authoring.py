@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable, TypedDict
 
 import click
 
+from shequn.report.escape import terminal
 from shequn.cli._common import BadInput, handle_errors, make_engine, replace_file
 
 if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
@@ -155,7 +156,7 @@ def explain_cmd(facts_file: str, rule_id: str, fmt: str, rulesets: tuple[str, ..
         _echo_json(explanation.to_dict())
     else:
         zh = getattr(engine.rule(rid), "zh", None) if lang == "zh" else None
-        click.echo(explanation.render(lang=lang, title=zh.title if zh is not None and zh.title else None))
+        click.echo(terminal(explanation.render(lang=lang, title=zh.title if zh is not None and zh.title else None)))
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
@@ -186,7 +187,7 @@ def rules_lint(paths: tuple[str, ...], sources: str | None, fmt: str, no_example
         _echo_json([p.to_dict() for p in problems])
     else:
         for p in problems:
-            click.echo(str(p))
+            click.echo(terminal(str(p)))
         failing = [p for p in problems if p.severity != "note"]
         files = len({p.file for p in failing})
         notes = len(problems) - len(failing)
@@ -215,7 +216,7 @@ def rules_test(paths: tuple[str, ...], coverage: bool, fmt: str) -> None:
     if fmt == "json":
         _echo_json(run.to_dict())
     else:
-        click.echo(run.render())
+        click.echo(terminal(run.render()))
     sys.exit(1 if run.failures else 0)
 
 @click.command("questions")
@@ -245,8 +246,8 @@ def facts_questions(facts_file: str | None, fmt: str, limit: int | None, ruleset
         return
     width = len(str(len(questions)))
     for i, q in enumerate(questions, 1):
-        click.echo(f"{i:>{width}}. {q['question']}")
-        click.echo(f"{'':>{width}}  {_question_detail(q, lang)}")
+        click.echo(terminal(f"{i:>{width}}. {q['question']}"))
+        click.echo(terminal(f"{'':>{width}}  {_question_detail(q, lang)}"))
 
 
 def _question_detail(q: dict[str, Any], lang: str) -> str:

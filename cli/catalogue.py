@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from shequn.report.escape import terminal
 from shequn.cli._common import SEVERITIES, BadInput, handle_errors, make_engine
 from shequn.rules.names import DIMENSIONS
 
@@ -47,13 +48,14 @@ def rules_list(fmt: str, kind: str | None, dimension: str | None, stage: int | N
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, show_edge=False, pad_edge=False)
     for col in ("id", "severity", "kind", "dimension", "title"):
         table.add_column(col, overflow="fold")
     for r in chosen:
         kind_text = r.kind + (f" {r.minefield}" if r.minefield else "") + (f" s{r.stage}" if r.stage else "") + (" gate" if r.gate else "")
-        table.add_row(r.id, r.severity, kind_text, r.dimension, r.title)
+        table.add_row(*(Text(terminal(v)) for v in (r.id, r.severity, kind_text, r.dimension, r.title)))   # text, never markup
     Console(highlight=False, width=None if sys.stdout.isatty() else 120).print(table)
     click.echo(f"{len(chosen)} rule(s)")
 
@@ -80,4 +82,4 @@ def rules_show(rule_id: str, fmt: str, rulesets: tuple[str, ...], lang: str) -> 
     if fmt == "json":
         click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
     else:
-        click.echo(rule_page(rule, lang=lang))
+        click.echo(terminal(rule_page(rule, lang=lang)))

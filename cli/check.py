@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import click
 
+from shequn.report.escape import terminal
 from shequn.cli._common import FAIL_ON, SEVERITIES, BadInput, handle_errors, load_report_file, make_engine, write_output
 from shequn.facts.loader import FactsError
 
@@ -145,7 +146,7 @@ def new_findings_lines(reports: Sequence[tuple[str, Report]], fail_on: str) -> l
 
 def concise_lines(path: str, report: Report) -> str:
     """One line per open finding, like a linter: `file: RULE severity title`."""
-    return "".join(f"{path}: {f.rule} {f.severity} {f.title}\n" for f in report.findings if f.status == "open")
+    return terminal("".join(f"{path}: {f.rule} {f.severity} {f.title}\n" for f in report.findings if f.status == "open"))
 
 
 def render_statistics(reports: Sequence[Report], fmt: str) -> str:
@@ -416,7 +417,7 @@ def render_text(reports: Sequence[Report], output: str | None,
         if explained and explained[i]:
             from shequn.diagnose.explain import render_report_explanations
             console.print(Text(labels(lang).why_part_by_part, style="bold"))
-            console.print(Text(render_report_explanations(explained[i])))
+            console.print(Text(terminal(render_report_explanations(explained[i]))))
     summary = summary_line(reports, lang)
     if output:
         click.echo(summary, err=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from shequn.report.escape import terminal
 from shequn.cli._common import BadInput, handle_errors, write_output
 
 if TYPE_CHECKING:                           # imported when first used: `shequn --help` stays quick
@@ -48,7 +49,7 @@ def coverage_cmd(fmt: str, output: str | None) -> None:
     write_output(text, output)
     if data["problems"]:
         for problem in data["problems"]:
-            click.echo(f"coverage: {problem}", err=True)
+            click.echo(terminal(f"coverage: {problem}"), err=True)
         sys.exit(1)
 
 @click.command("docs")

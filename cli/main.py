@@ -89,7 +89,8 @@ def main() -> None:
     try:
         defaults = {} if named else default_map()       # --config: the group reads the named file instead
     except ProjectError as exc:
-        click.echo(f"error: {exc}", err=True)
+        from shequn.report.escape import terminal
+        click.echo(f"error: {terminal(exc)}", err=True)
         sys.exit(2)
     try:
         cli(prog_name="shequn", default_map=defaults)

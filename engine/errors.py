@@ -72,6 +72,18 @@ class ExpressionTypeError(RuleError):
     code = "rule-type"
 
 
+class RuleLimitError(RuleError):
+    """A rule (or a stage's essentials) beyond what durable_rules can compile (docs/security.md)."""
+
+    code = "rule-limit"
+
+
+class CompiledRulesetsError(ShequnError):
+    """Compiling one more distinct ruleset would pass the process's budget (durable/budget.py): they are never freed."""
+
+    code = "compiled-rulesets"
+
+
 class RulesetError(RuleError):
     """The ruleset file is malformed: missing or unknown fields, bad values."""
 

@@ -86,6 +86,16 @@ class _SafeLoader(yaml.SafeLoader):
                 seen[key_node.value] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        # 2024-13-45 looks like a date but is none: kept as text, so validation names its path and line
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
 
 def expanded_size(root: yaml.Node) -> int:
     """The number of nodes of a composed tree once every alias is expanded, computed
@@ -208,10 +218,13 @@ def read_document(text: str, file: str, *, strict_json: bool = False) -> tuple[A
     With `strict_json` (a `.json` file) the text must be JSON."""
     if strict_json:
         return read_json(text, file)
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if not stripped:
+    # only the byte-order mark goes: stripping leading blank lines or spaces would shift every
+    # line number, and break a document indented as a whole
+    stripped = text.lstrip("\ufeff")
+    first = stripped.lstrip(" \t\r\n")
+    if not first:
         raise FactsError([Problem(file, "", "empty file")])
-    if stripped[0] in "[{":
+    if first[0] in "[{":
         try:
             return _loads(stripped, file), Lines()
         except FactsError:
@@ -231,7 +244,10 @@ def read_document(text: str, file: str, *, strict_json: bool = False) -> tuple[A
 
 
 def _load_yaml(text: str, file: str) -> tuple[Any, Lines]:
-    loader = _SafeLoader(text)
+    try:
+        loader = _SafeLoader(text)      # reads the first characters already: a control character raises here
+    except yaml.YAMLError as exc:
+        raise FactsError([Problem(file, "", f"invalid YAML: {str(exc).splitlines()[0]}")]) from None
     try:
         node = loader.get_single_node()
         if node is None:

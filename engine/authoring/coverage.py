@@ -9,12 +9,15 @@ ruleset, from the same rule pages `shequn rules show` prints.
 """
 from __future__ import annotations
 
+import re
+
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from shequn.report import escape
 from shequn.lang import ast
 from shequn.lang.rewrite import numbers
 from shequn.rules.documents import DOCUMENTS, normalise_quote
@@ -162,12 +165,23 @@ def quotes_not_found(data: dict[str, Any], texts: dict[str, str]) -> list[str]:
 
 # --- Markdown ----------------------------------------------------------------
 
+_CELL = re.compile(r"([\\|<>&`])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text in a table cell: pipes, markup and code-span characters escaped (a key or a title from a
+    team's own ruleset is text), on one line."""
+    return _CELL.sub(r"\\\1", escape.terminal(text)).replace("\n", " ")
 
 
-def _anchor(rule_id: str) -> str:
-    return rule_id.lower()
+def _anchor(key: str) -> str:
+    """An HTML id: lowercase letters, digits and dashes only, whatever the key holds."""
+    return re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-") or "x"
+
+
+def _fence(body: str) -> str:
+    """A code fence longer than any run of backticks in the body, so the body cannot close it."""
+    return "`" * max(3, max((len(m) for m in re.findall(r"`+", body)), default=0) + 1)
 
 
 def _rule_link(rule: dict[str, Any]) -> str:
@@ -191,10 +205,10 @@ def render_markdown(data: dict[str, Any]) -> str:
     for d in data["documents"]:
         n = len(d["passages"])
         done = sum(1 for p in d["passages"] if p["rules"])
-        lines.append(f"| [{_cell(d['key'])}](#{d['key']}) | {n} | {done} | {n - done} | {len(d['rules_citing'])} |")
+        lines.append(f"| [{_cell(d['key'])}](#{_anchor(d['key'])}) | {n} | {done} | {n - done} | {len(d['rules_citing'])} |")
     for d in data["documents"]:
-        lines += ["", f'<a id="{d["key"]}"></a>', "", f"## {d['key']}", "",
-                  f"*{_cell(d['title'])}* — {d['author']}", "",
+        lines += ["", f'<a id="{_anchor(d["key"])}"></a>', "", f"## {escape.markdown(d['key'])}", "",
+                  f"*{_cell(d['title'])}* — {_cell(d['author'])}", "",
                   "| passage | rules | numbers |", "|---|---|---|"]
         for p in d["passages"]:
             parts = []
@@ -237,7 +251,10 @@ def ruleset_markdown(ruleset: Ruleset) -> str:
         lines.append(f"| [{r.id}](#{_anchor(r.id)}) | {r.severity} | {kind} | {r.dimension} | {_cell(r.title)} |")
     for r in ruleset.rules:
         heading, _, body = rule_page(r, heading="## ").partition("\n")
-        lines += ["", f'<a id="{_anchor(r.id)}"></a>', "", heading, "", "```text", body.strip("\n"), "```"]
+        body = escape.terminal(body.strip("\n"))
+        fence = _fence(body)
+        lines += ["", f'<a id="{_anchor(r.id)}"></a>', "", "## " + escape.markdown(heading.removeprefix("## ")), "",
+                  fence + "text", body, fence]
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ What it finds (the `code` of each problem):
     quote               (--sources) a quote that is not in its document
     contradiction       a part of a condition that can never be true (`x > 5 and x < 3`)
     redundant           a part that changes nothing (`x > 5 and x > 3`, a subsumed `or` branch)
+    limit               a rule or a stage beyond what durable_rules compiles (docs/security.md)
     constant            a comparison always true or always false for the fact's range (`share >= 0`)
     examples-missing    a rule without an example that triggers it, or one that does not
     example-fails       an example that does not do what it claims (run through durable_rules)
@@ -28,15 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Union
 
-from shequn.facts.loader import FactsError, Lines, read_file
+from shequn.facts.loader import Lines
 from shequn.facts.vocabulary import lookup
 
 from shequn.lang import ast
 from shequn.rules.documents import normalise_quote
 from shequn.errors import (DuplicateIdError, ExpressionSyntaxError, ExpressionTypeError, RuleError, RulesetErrors,
-                           RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
+                           RuleLimitError, RulesetFileError, ShequnError, UnknownDocumentError, UnknownFactError)
 from shequn.rulesets import builtin_paths
-from shequn.rules.ruleset import Rule, Ruleset, locate_error, load_ruleset_file, expand_paths, load_rulesets
+from shequn.durable.program import compile_program
+from shequn.rules.ruleset import Rule, Ruleset, across_files, expand_paths, locate_error, read_ruleset_file
 
 # The seed files' names, for a --sources folder without a README table
 KNOWN_FILES = {
@@ -83,26 +85,27 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
     them: a rule id or ruleset name that clashes with a built-in one is a problem here, not at `check`.
     """
     paths = list(paths)
+    empty: list[RuleError] = [RulesetFileError("no ruleset file (*.yaml or *.yml) in this folder: nothing to lint", file=str(p))
+             for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
+    if empty or not paths:       # a folder without rulesets would otherwise lint clean
+        raise RulesetErrors(empty or [RulesetFileError("no ruleset file given: nothing to lint")])
     texts = load_sources(sources_dir) if sources_dir is not None else None
     problems: list[Problem] = []
     mine = {p.resolve() for p in expand_paths(paths)}
     beside = [p for p in builtin_paths() if Path(p).resolve() not in mine] if builtin else []
-    try:
-        load_rulesets([*beside, *paths])
-    except RulesetErrors as exc:
-        problems.extend(_from_error(e) for e in exc.errors if not e.file or Path(e.file).resolve() in mine)
+    files = [read_ruleset_file(path) for path in expand_paths([*beside, *paths])]     # each file parsed once
+    errors = [e for f in files for e in f.errors] + across_files(files)
+    problems.extend(_from_error(e) for e in errors if not e.file or Path(e.file).resolve() in mine)
     placed: list[tuple[Rule, Lines]] = []
-    for path in expand_paths(paths):
-        ruleset = load_ruleset_file(path)[0]
+    for loaded in files[len(expand_paths(beside)):]:
+        ruleset, lines = loaded.ruleset, loaded.lines
         if ruleset is None:
-            continue
-        try:
-            lines = read_file(path)[1]
-        except FactsError:
             continue
         problems.extend(_lint_ruleset(ruleset, lines, texts, examples))
         placed.extend((rule, lines) for rule in ruleset.rules)
     problems.extend(_overlaps(placed))
+    problems.extend(_limits([rule for rule, _ in placed]))
+    _PREFIXES.clear()
     problems = list(dict.fromkeys(problems))
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
 
@@ -110,7 +113,7 @@ def lint(paths: Iterable[str | Path], sources_dir: str | Path | None = None, *, 
 # The lint code of each loader error class; any other RuleError is "structure".
 _CODES: dict[type[RuleError], str] = {
     ExpressionSyntaxError: "syntax", UnknownFactError: "unknown-fact", ExpressionTypeError: "type",
-    DuplicateIdError: "duplicate", UnknownDocumentError: "document", RulesetFileError: "yaml"}
+    DuplicateIdError: "duplicate", UnknownDocumentError: "document", RulesetFileError: "yaml", RuleLimitError: "limit"}
 
 
 def _code(err: RuleError) -> str:
@@ -145,11 +148,18 @@ def _from_error(err: RuleError) -> Problem:
     return Problem(file, line, column, _code(err), err.message, err.rule)
 
 
+_PREFIXES: dict[int, tuple[Lines, dict[int, str]]] = {}       # id(lines) -> (lines, {line: "rules.<i>"})
+
+
 def _rule_prefix(lines: Lines, rule: Rule) -> str | None:
-    for path, line in lines.items():
-        if path.startswith("rules.") and path.count(".") == 1 and line == rule.line:
-            return path
-    return None
+    """The dotted path of a rule in its file, from the line it starts on: one index per file,
+    so looking up every rule stays linear in the number of rules."""
+    entry = _PREFIXES.get(id(lines))
+    if entry is None or entry[0] is not lines:
+        index = {line: path for path, line in reversed(list(lines.items()))
+                 if path.startswith("rules.") and path.count(".") == 1}
+        entry = _PREFIXES[id(lines)] = (lines, index)
+    return entry[1].get(rule.line) if rule.line is not None else None
 
 
 def _at(rule: Rule, lines: Lines, path: str, code: str, message: str, column: int | None = None,
@@ -185,6 +195,16 @@ def _lint_ruleset(ruleset: Ruleset, lines: Lines, texts: dict[str, str] | None, 
         if examples:
             out.extend(_check_examples(rule, lines, prefix))
     return out
+
+
+def _limits(rules: list[Rule]) -> list[Problem]:
+    """What durable_rules could not compile (durable/program.py's measured limits): found by compiling,
+    so whatever lint accepts an Engine accepts."""
+    try:
+        compile_program(rules)
+    except RuleLimitError as exc:
+        return [_from_error(exc)]
+    return []
 
 
 # --- one problem, one rule ---------------------------------------------------

@@ -20,8 +20,9 @@ from shequn.facts.model import Facts
 from shequn.rulesets import builtin_paths
 
 from shequn import __version__
-from shequn.errors import DuplicateIdError, RulesetErrors
-from shequn.durable.matcher import Matcher
+from shequn.errors import DuplicateIdError, RuleLimitError, RulesetErrors
+from shequn.durable.budget import compiled
+from shequn.durable.matcher import MatcherError
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, AuditInfo, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
@@ -77,7 +78,11 @@ class Engine:
         chosen = {r.id for r in self.rules}
         self._program: Program = compile_program(all_rules)
         self._reader = Reader(self._program)
-        self._matcher = Matcher.for_definitions(self._program.definitions)
+        try:
+            self._matcher = compiled(self._program.definitions)
+        except MatcherError as exc:     # the limits program.py checks are measured, not durable's own: never "internal"
+            raise RuleLimitError(f"durable_rules refused the compiled rulesets ({', '.join(rs.name for rs in self.rulesets)}): "
+                                 f"{exc.args[0] if exc.args else exc}; see the limits in docs/security.md") from None
         self._info = EngineInfo.model_construct(version=__version__, rulesets=[
             RulesetInfo.model_construct(name=rs.name, version=rs.version, rules=sum(1 for r in rs.rules if r.id in chosen))
             for rs in self.rulesets])

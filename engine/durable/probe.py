@@ -14,7 +14,9 @@ from typing import Any
 
 from shequn.facts.loader import validate_facts
 
-from shequn.durable.matcher import Matcher
+from shequn.durable.budget import compiled
+from shequn.durable.matcher import Matcher, MatcherError
+from shequn.errors import RuleLimitError
 from shequn.durable.program import Program, community_json, compile_single, encode_facts
 from shequn.durable.verdicts import verdict_alone
 from shequn.rules.ruleset import Rule
@@ -41,11 +43,16 @@ class Probe:
         self._lock = threading.Lock()
 
     def _compiled(self, rule: Rule, current: int | None) -> tuple[Matcher, Program]:
-        key = (rule.id + "\0" + rule.when, current)
+        key = ("\0".join([rule.id, rule.when, rule.applies or ""]), current)
         with self._lock:
             if key not in self._cache:
                 program = compile_single(rule, current)
-                self._cache[key] = (Matcher.for_definitions(program.definitions), program)
+                try:
+                    self._cache[key] = (compiled(program.definitions), program)
+                except MatcherError as exc:      # input a user wrote: never an internal error
+                    raise RuleLimitError(f"durable_rules refused the compiled condition: {exc.args[0] if exc.args else exc}; "
+                                         "see the limits in docs/security.md", file=rule.file or None,
+                                         line=rule.line or None, rule=rule.id) from None
             return self._cache[key]
 
     def outcome(self, rule: Rule, example: dict[str, Any]) -> Verdict:

@@ -40,6 +40,8 @@ from typing import Any, Iterator
 
 from shequn.facts.vocabulary import BY_NAME
 
+from shequn.errors import RuleLimitError
+
 from shequn.lang import ast
 from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
 from shequn.lang.rewrite import encode_value, substitute
@@ -91,6 +93,97 @@ def _width(cond: Cond) -> int:
     return 1
 
 
+# durable_rules expands every condition to its disjunctive normal form, one path per alternative, and
+# refuses a ruleset whose paths are too many (error 113): 13 and-ed `(a or b)` pairs (8,192 paths) or
+# 15 essentials of one stage (whose "none violated" gate has 2^15) were refused, 12 pairs and 14
+# essentials compiled (tests/benchmarks/durable_limits.py). Both are refused before durable sees them.
+MAX_ALTERNATIVES = 4096
+# and it refuses a ruleset of too many durable rules (error 106): 2,040 simple rules (4,101 durable rules)
+# compiled, 2,500 (5,021) did not
+MAX_DURABLE_RULES = 4096
+
+
+# and durable_rules hangs (create_ruleset never returns) when one node of its network has more than
+# 512 branches: an `in` list of 513 values, or an `or` of 513 comparisons (512 compiled at once, 513
+# had not compiled after minutes). A margin is kept below it; a wider `or` at the top of a rule's
+# condition is compiled as several durable rules of the same outcome (`split_wide`).
+MAX_BRANCHES = 500
+
+
+def widest_or(cond: Cond) -> int:
+    """The most branches of one `$or` of a condition (nested `$or`s flattened, as durable does)."""
+    if not isinstance(cond, dict):
+        return 0
+    if "$or" in cond:
+        flat, stack = 0, list(cond["$or"])
+        widest = 0
+        while stack:
+            c = stack.pop()
+            if isinstance(c, dict) and set(c) == {"$or"}:
+                stack.extend(c["$or"])
+            else:
+                flat += 1
+                widest = max(widest, widest_or(c))
+        return max(flat, widest)
+    if "$and" in cond:
+        return max((widest_or(c) for c in cond["$and"]), default=0)
+    return 0
+
+
+MAX_PIECES = 16       # a wide `in` list is cut into at most this many durable rules
+
+
+def _or_items(cond: dict[str, Any]) -> list[Cond]:
+    items: list[Cond] = []
+    for c in cond["$or"]:
+        items.extend(_or_items(c) if isinstance(c, dict) and set(c) == {"$or"} else [c])
+    return items
+
+
+def split_wide(cond: Cond) -> list[Cond] | None:
+    """The condition as several, each with no `$or` wider than MAX_BRANCHES, whose disjunction it is:
+    a wide `or` (an `in` list) at the top or directly under the top `and` is cut into pieces. None
+    when it cannot be cut so (a wide `or` deeper down) or would need more than MAX_PIECES."""
+    if not isinstance(cond, dict):
+        return [cond]
+    if "$or" in cond:
+        items = _or_items(cond)
+        if any(widest_or(i) > MAX_BRANCHES for i in items):
+            return None
+        pieces = [disj(items[k:k + MAX_BRANCHES]) for k in range(0, len(items), MAX_BRANCHES)]
+        return pieces if len(pieces) <= MAX_PIECES else None
+    if "$and" in cond:
+        parts: list[Cond] = list(cond["$and"])
+        wide = next((j for j, c in enumerate(parts) if widest_or(c) > MAX_BRANCHES), None)
+        if wide is None:
+            return [cond]
+        cut = split_wide(parts[wide])
+        if cut is None:
+            return None
+        out: list[Cond] = []
+        for piece in cut:
+            more = split_wide(conj(parts[:wide] + [piece] + parts[wide + 1:]))
+            if more is None or len(out) + len(more) > MAX_PIECES:
+                return None
+            out.extend(more)
+        return out
+    return [cond]
+
+
+def alternatives(cond: Cond, cap: int = MAX_ALTERNATIVES) -> int:
+    """How many paths durable builds for a condition (its DNF size), counted only up to just past `cap`."""
+    if not isinstance(cond, dict):
+        return 1
+    if "$or" in cond:
+        return min(cap + 1, sum(alternatives(c, cap) for c in cond["$or"]))
+    if "$and" in cond:
+        total = 1
+        for c in cond["$and"]:
+            total = min(cap + 1, total * alternatives(c, cap))
+        return total
+    return 1
+
+
 def _marker(kind: str, stage: int) -> dict[str, Any]:
     return {"$and": [{"t": kind}, {"stage": stage}]}
 
@@ -104,7 +197,45 @@ class _Builder:
             markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
         if cond is False:
             return
+        if widest_or(cond) > MAX_BRANCHES:
+            pieces = split_wide(cond) if outcome.rule >= 0 else None   # a gate asserts a marker: one rule only
+            if pieces is None:
+                raise self._too_many_branches(outcome)
+            for n, piece in enumerate(pieces):      # the same outcome from any piece: read as a set
+                self.add(f"{name}~{n}", piece, outcome, markers)
+            return
+        if alternatives(cond) > MAX_ALTERNATIVES:
+            raise self._too_wide(outcome)
         self.pending.append((name, [markers] if isinstance(markers, dict) else list(markers or []), cond, outcome))
+
+    def _too_many_branches(self, outcome: Outcome) -> RuleLimitError:
+        text = (f"more than {MAX_BRANCHES} values in one 'in' list or branches in one 'or' where it cannot be cut "
+                "into several durable rules (under another 'or', or more than "
+                f"{MAX_PIECES * MAX_BRANCHES} values); durable_rules hangs compiling a condition that wide: "
+                "split the list over several rules")
+        if outcome.rule >= 0:
+            rule = self.program.rules[outcome.rule]
+            return RuleLimitError(f"the condition has {text}", file=rule.file or None, line=rule.line or None, rule=rule.id)
+        essentials = [r for r in self.program.rules if r.gate and r.stage == outcome.stage]
+        last = essentials[-1] if essentials else None
+        return RuleLimitError(f"the essentials of stage {outcome.stage} together have {text}",
+                              file=last.file or None if last else None, line=last.line or None if last else None,
+                              rule=last.id if last else None)
+
+    def _too_wide(self, outcome: Outcome) -> RuleLimitError:
+        if outcome.rule >= 0:
+            rule = self.program.rules[outcome.rule]
+            return RuleLimitError(f"the condition has more than {MAX_ALTERNATIVES} alternatives once its 'or's are "
+                                  "multiplied out (and-ed '(a or b)' groups double them): durable_rules cannot compile "
+                                  "it; split the rule or write the condition with fewer and-ed 'or's",
+                                  file=rule.file or None, line=rule.line or None, rule=rule.id)
+        essentials = [r for r in self.program.rules if r.gate and r.stage == outcome.stage]
+        first = essentials[-1] if essentials else None
+        return RuleLimitError(f"stage {outcome.stage} has {len(essentials)} essentials (gate: true); their stage gate "
+                              f"has more than {MAX_ALTERNATIVES} alternatives, which durable_rules cannot compile: keep "
+                              "at most 12 essentials a stage (fewer when they use 'or')",
+                              file=first.file or None if first else None, line=first.line or None if first else None,
+                              rule=first.id if first else None)
 
     def build(self) -> Program:
         # pack durable rules into groups of limited width, each behind bucket tests
@@ -123,6 +254,12 @@ class _Builder:
         a_count = max(1, math.ceil(math.sqrt(len(groups))))
         b_count = max(1, math.ceil(len(groups) / a_count))
         prog = self.program
+        if len(self.pending) > MAX_DURABLE_RULES:
+            last = prog.rules[-1] if prog.rules else None
+            raise RuleLimitError(f"the rulesets compile to {len(self.pending)} durable rules, more than the "
+                                 f"{MAX_DURABLE_RULES} durable_rules can hold (about 2,000 rules, 1,000 with 'applies'): "
+                                 "split them over several engines", file=last.file or None if last else None,
+                                 line=last.line or None if last else None, rule=last.id if last else None)
         for g, members in enumerate(groups):
             bucket = [{f"_a{g // b_count}": 1}, {f"_b{g % b_count}": 1}]
             for j in members:

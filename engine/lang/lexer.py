@@ -1,6 +1,8 @@
 """Tokens of the condition language."""
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,13 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _unquote(text: str, pos: int) -> str:
@@ -62,8 +71,8 @@ def tokenize(text: str) -> list[Token]:
         raw = match.group()
         if kind == "number":
             value = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            if isinstance(value, float) and value != value or value in (float("inf"),):
-                raise ExpressionSyntaxError(f"number {raw!r} is out of range", column=pos + 1)
+            if not _finite(value):             # 1e999, or an integer no double can hold
+                raise ExpressionSyntaxError(f"number {raw[:24]!r}{'…' if len(raw) > 24 else ''} is out of range", column=pos + 1)
             tokens.append(Token("NUMBER", value, pos + 1))
         elif kind == "string":
             tokens.append(Token("STRING", _unquote(raw, pos + 1), pos + 1))

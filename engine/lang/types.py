@@ -7,6 +7,7 @@ for values the list can hold. Shares are compared with 0-1, stages with 1-5.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -14,6 +15,7 @@ from shequn.facts.vocabulary import BY_NAME, INFERRED, NUMERIC_KINDS, Fact, look
 
 from shequn.lang import ast
 from shequn.errors import ExpressionTypeError, UnknownFactError
+from shequn.lang.rewrite import fold_constants
 
 ALL_NAMES = sorted(set(BY_NAME) | set(INFERRED))
 
@@ -118,6 +120,11 @@ class Checker:
                 raise ExpressionTypeError("divide by a fact or a number, not by an expression", column=node.right.pos)
         if node.op == "*" and not any(isinstance(s, ast.Literal) for s in (node.left, node.right)):
             raise ExpressionTypeError("multiply by a number, not by another fact", column=node.pos)
+        _constant(node)         # numbers alone are computed now: one too large for a double is refused here
+        if node.op == "*" and ast.names(node):
+            zero = next((side for side in (node.left, node.right) if (c := _constant(side)) is not None and c.value == 0), None)
+            if zero is not None:     # the fact would not count, and the compiler cannot move it across `* 0`
+                raise ExpressionTypeError("multiplying by 0 leaves no fact to compare", column=zero.pos)
         return NUMBER
 
     def _compare(self, node: ast.Compare) -> Type:
@@ -127,7 +134,7 @@ class Checker:
             raise ExpressionTypeError(f"use 'in' to test a list, not '{op}'", column=node.pos)
         if left.kind == "enumlist" or right.kind == "enumlist":
             raise ExpressionTypeError(f"use 'in' or 'not in' to test the list fact, not '{op}'", column=node.pos)
-        if isinstance(node.left, ast.Literal) and isinstance(node.right, ast.Literal):
+        if not ast.names(node.left) and not ast.names(node.right):      # `1 * 1 > 1` as much as `1 > 1`
             raise ExpressionTypeError("comparison of two values, no fact", column=node.pos)
         if op not in ("==", "!=") and (left.kind != "number" or right.kind != "number"):
             odd = node.left if left.kind != "number" else node.right
@@ -135,8 +142,9 @@ class Checker:
         if _comparable(left) != _comparable(right):
             raise ExpressionTypeError(f"cannot compare {left} with {right}", column=node.pos)
         for fact_side, other in ((node.left, node.right), (node.right, node.left)):
-            if isinstance(fact_side, ast.Name) and isinstance(other, ast.Literal):
-                _check_value(lookup(fact_side.name), other)
+            value = _constant(other)      # `0 - 1` is checked as the -1 it computes to
+            if isinstance(fact_side, ast.Name) and value is not None:
+                _check_value(lookup(fact_side.name), value)
         return BOOL
 
     def _in(self, node: ast.In) -> Type:
@@ -159,6 +167,24 @@ class Checker:
             return BOOL
         raise ExpressionTypeError(f"'{word}' needs a list fact or a [list] on its right, but '{node.container}' is {container}",
                                   column=node.container.pos)
+
+
+def _constant(node: ast.Expr) -> ast.Literal | None:
+    """The literal an expression of numbers alone computes to (None when it reads a fact).
+
+    Refuses a result a double cannot hold (`1e308 * 10`), which durable could not compare."""
+    if not isinstance(node, (ast.Literal, ast.Neg, ast.Arith)):
+        return None
+    try:
+        folded = fold_constants(node)
+    except (OverflowError, ZeroDivisionError):
+        folded = ast.Literal(math.inf, pos=node.pos)
+    if not isinstance(folded, ast.Literal):
+        return None
+    value = folded.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isfinite(value):
+        raise ExpressionTypeError("the numbers compute to more than a double holds (about 1.8e308)", column=node.pos)
+    return folded
 
 
 def _comparable(t: Type) -> str:

@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shequn.facts.files import is_regular_file, open_regular, read_regular
+from shequn.report.escape import terminal
 from shequn.report.i18n import labels
 from shequn.report.model import AuditInfo, Finding, Report
 from shequn.report.views import environment, finding_view, score_class, today
@@ -153,9 +154,13 @@ def load_reports(path: str | Path) -> list[Report]:
             raise ValueError(f"{path}: item {i + 1} is not a shequn report (no schema_version)")
         try:
             reports.append(Report.model_validate(item))
-        except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError, made one line
-            first = str(exc).splitlines()[1:3]
-            raise ValueError(f"{path}: not a valid shequn report: {' '.join(s.strip() for s in first)}") from None
+        except ValidationError as exc:          # named by its dotted path, never by the value (it may be hostile)
+            where = f"item {i + 1}: " if len(items) > 1 else ""
+            problems = [f"{path}: {where}{'.'.join(map(str, e['loc'])) or 'report'}: {e['msg']} (not a valid shequn report)"
+                        for e in exc.errors(include_url=False)[:5]]
+            raise ValueError("\n".join(problems)) from None
+        except RecursionError:
+            raise ValueError(f"{path}: item {i + 1}: not a valid shequn report: nested too deeply") from None
     return reports
 
 
@@ -226,7 +231,7 @@ def render_text(d: AuditDiff, *, lang: str = "en") -> str:
                 was = f["old_severity"] if t.lang == "en" else t.severity_name(f["old_severity"])
                 extra = t("was_severity", severity=was)
             out.append(f"  {mark} {f['rule']}  [{f['severity_name']}] {f['title']}{extra}")
-    return "\n".join(out) + "\n"
+    return terminal("\n".join(out) + "\n")
 
 
 def render_markdown(d: AuditDiff, *, lang: str = "en", generated: _dt.date | str | None = None) -> str:

@@ -16,6 +16,7 @@ from rich.rule import Rule as Line
 from rich.table import Table
 from rich.text import Text
 
+from shequn.report.escape import terminal_data
 from shequn.report.i18n import Labels, labels
 from shequn.report.model import Report
 from shequn.report.values import format_value
@@ -292,6 +293,7 @@ def summary_line(reports: Sequence[Report], lang: str = "en") -> str:
 def render(report: Report, console: Console, *, lang: str = "en", limit_questions: int = 5) -> None:
     """Print one report: header, this week's plan, areas, stage, findings, actions, questions."""
     t = labels(lang)
+    report = Report.model_validate(terminal_data(report.model_dump()))    # no control character reaches the terminal
     console.print(_header(report, t))
     _plan(report, console, t)
     _areas(report, console, t)

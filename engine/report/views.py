@@ -13,9 +13,12 @@ import datetime as _dt
 import functools
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
+
+from markupsafe import Markup          # small; Jinja2 itself is imported only when a page is rendered
 
 from shequn.errors import ConfigError
+from shequn.report import escape
 from shequn.report.i18n import Labels, labels
 from shequn.report.model import Confirm, Finding, Report
 from shequn.facts.vocabulary import lookup
@@ -49,22 +52,15 @@ def today(generated: _dt.date | str | None) -> str:
 
 # --- Markdown escaping -------------------------------------------------------
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
-_ORDERED = re.compile(r"^(\d+)([.)])")
-_BULLET = re.compile(r"^([-+=])")
+md_escape = escape.markdown          # the name the templates' filters had; one function for Markdown
 
 
-def md_escape(value: object) -> str:
-    """Text safe inside a Markdown paragraph, list item, heading or table cell.
-
-    One line, every special character escaped (pipes too), so a community
-    named ``<script>`` or one with pipes and backticks cannot break the layout
-    or inject markup.
-    """
-    text = "" if value is None else str(value)
-    text = " ".join(text.split())                         # no newline can start a block
-    text = _SPECIAL.sub(r"\\\1", text)
-    return _BULLET.sub(r"\\\1", _ORDERED.sub(r"\1\\\2", text))
+def _md_finalize(value: Any) -> Any:
+    """Every `{{ value }}` of a Markdown template is escaped unless a filter made it Markdown already
+    (`md`, `cell`, `code`, `e`, or `safe` on our own markup): a value that forgets its filter is text."""
+    if isinstance(value, Markup) or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return escape.markdown_inline(value)
 
 
 def environment(kind: str = "html") -> Environment:
@@ -76,10 +72,11 @@ def environment(kind: str = "html") -> Environment:
         env = Environment(loader=PackageLoader("shequn.report", "templates"), autoescape=select_autoescape(default=True),
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     else:
-        env = Environment(loader=PackageLoader("shequn.report", "templates"), autoescape=False,
+        env = Environment(loader=PackageLoader("shequn.report", "templates"), autoescape=False, finalize=_md_finalize,
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        env.filters["md"] = md_escape
-        env.filters["cell"] = md_escape                   # md_escape already escapes the pipes of a table
+        env.filters["md"] = lambda v: Markup(escape.markdown(v))
+        env.filters["cell"] = env.filters["md"]              # it escapes the pipes of a table already
+        env.filters["code"] = lambda v: Markup(escape.code_span(v))
     env.globals["score_class"] = score_class
     return env
 
@@ -213,17 +210,17 @@ def finding_view(f: Finding, t: Labels) -> dict[str, Any]:
         "advice": list(f.advice), "sources": sources, "source_groups": _grouped(sources), "note": f.note,
         "related": [{"rule": r.rule, "title": r.title} for r in f.related], "stage_label": "",
         "own_thresholds": own_thresholds_text(f, t),
-        "own_thresholds_md": own_thresholds_text(f, t, code="`"),
+        "own_thresholds_md": Markup(own_thresholds_text(f, t, code=escape.code_span)),
         "status": f.status, "waiver": dict(f.waiver or {}), "baseline": f.baseline,
     }
 
 
-def own_thresholds_text(f: Finding, t: Labels, *, code: str = "") -> str:
+def own_thresholds_text(f: Finding, t: Labels, *, code: Callable[[str], str] = str) -> str:
     """"shequn's own threshold …: 10% (ST201.active_floor)" for the numbers no article gives, or "".
     The value is shown like the fact it is compared with; the setting's name, which a project uses to
-    set it, is wrapped in `code` (a backtick for Markdown)."""
-    own = [f"{format_value(x.fact or '', x.value, t.lang)}（{code}{f.rule}.{x.name}{code}）" if t.lang == "zh"
-           else f"{format_value(x.fact or '', x.value, t.lang)} ({code}{f.rule}.{x.name}{code})"
+    set it, goes through `code` (a Markdown code span)."""
+    own = [f"{format_value(x.fact or '', x.value, t.lang)}（{code(f'{f.rule}.{x.name}')}）" if t.lang == "zh"
+           else f"{format_value(x.fact or '', x.value, t.lang)} ({code(f'{f.rule}.{x.name}')})"
            for x in f.thresholds if x.source == "shequn"]
     return t("own_thresholds", items=t.comma.join(own)) if own else ""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, Optional
 
@@ -234,12 +235,14 @@ def _check_rule(rule: Rule, documents: set[str], file: str, lines: Lines, prefix
                 errors.append(RulesetError(f"threshold '{key}' ({threshold.value:g}) is not a number of the rule's "
                                            "condition", file=file, line=lines.get(f"{prefix}.thresholds.{key}"),
                                            rule=rule.id))
-    for name in PLACEHOLDER.findall(rule.message):
-        if name.startswith("threshold.") and name.split(".", 1)[1] in rule.thresholds:
-            continue
-        if lookup(name) is None and name not in MESSAGE_VALUES:
-            errors.append(UnknownFactError(f"message names unknown fact '{{{name}}}'{suggestion(name)}",
-                                           file=file, line=lines.get(f"{prefix}.message"), rule=rule.id))
+    messages = [("message", rule.message)] + ([("zh.message", rule.zh.message)] if rule.zh and rule.zh.message else [])
+    for key, text in messages:          # the Chinese text fills its placeholders the same way
+        for name in PLACEHOLDER.findall(text):
+            if name.startswith("threshold.") and name.split(".", 1)[1] in rule.thresholds:
+                continue
+            if lookup(name) is None and name not in MESSAGE_VALUES:
+                errors.append(UnknownFactError(f"{key} names unknown fact '{{{name}}}'{suggestion(name)}",
+                                               file=file, line=lines.get(f"{prefix}.{key}"), rule=rule.id))
     if rule.gate and rule.stage is None:
         errors.append(RulesetError("'gate: true' needs a 'stage'", file=file, line=lines.get(f"{prefix}.gate"), rule=rule.id))
     if rule.kind == "stage" and rule.stage is None:
@@ -257,22 +260,39 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     return load_rulesets([path])[0]
 
 
+@dataclass
+class LoadedFile:
+    """One ruleset file read: the ruleset (None when its header is wrong), its problems, the (id, file, line)
+    of every rule that names an id, and where every value stands."""
+    ruleset: Ruleset | None
+    errors: list[RuleError]
+    ids: list[tuple[str, str, int]]
+    lines: Lines
+
+
 FileResult = tuple[Ruleset | None, list[RuleError], list[tuple[str, str, int]]]
 
 
 def load_ruleset_file(path: Path) -> FileResult:
     """(ruleset or None, problems, (id, file, line) of every rule that names an id)."""
+    loaded = read_ruleset_file(path)
+    return loaded.ruleset, loaded.errors, loaded.ids
+
+
+def read_ruleset_file(path: Path) -> LoadedFile:
+    """Read, parse and check one ruleset file (the file is parsed once)."""
     file = str(path)
     try:
         data, lines = read_file(path)
     except FactsError as exc:
-        return None, [RulesetFileError(p.message, file=file, line=p.line) for p in exc.problems], []
+        return LoadedFile(None, [RulesetFileError(p.message, file=file, line=p.line) for p in exc.problems], [], Lines())
     if not isinstance(data, dict):
-        return None, [RulesetError(f"a ruleset must be a mapping with a header and 'rules', got {type(data).__name__}", file=file)], []
+        return LoadedFile(None, [RulesetError(f"a ruleset must be a mapping with a header and 'rules', got {type(data).__name__}",
+                                              file=file)], [], lines)
     errors: list[RuleError] = []
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
-        return None, [RulesetError("missing 'rules': a list of rules", file=file, line=lines.get("rules"))], []
+        return LoadedFile(None, [RulesetError("missing 'rules': a list of rules", file=file, line=lines.get("rules"))], [], lines)
     ids = [(r["id"], file, lines.get(f"rules.{i}") or 0) for i, r in enumerate(raw_rules)
            if isinstance(r, dict) and isinstance(r.get("id"), str)]
     header = {k: v for k, v in data.items() if k != "rules"}
@@ -302,8 +322,8 @@ def load_ruleset_file(path: Path) -> FileResult:
         if not rule_errors:
             rules.append(rule)
     if ruleset is None:
-        return None, errors, ids
-    return ruleset.model_copy(update={"rules": rules}), errors, ids
+        return LoadedFile(None, errors, ids, lines)
+    return LoadedFile(ruleset.model_copy(update={"rules": rules}), errors, ids, lines)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -322,27 +342,31 @@ def load_rulesets(paths: Iterable[str | os.PathLike[str]], *,
     """Load several ruleset files; ids must be unique across all of them.
 
     `read` loads one file (rules/cache.py gives one that goes through the cache)."""
-    loaded: list[Ruleset] = []
+    files = [LoadedFile(*read(path), Lines()) for path in expand_paths(paths)]
+    errors = [e for f in files for e in f.errors] + across_files(files)
+    if errors:
+        raise RulesetErrors(errors)
+    return [f.ruleset for f in files if f.ruleset is not None]
+
+
+def across_files(files: Iterable[LoadedFile]) -> list[RuleError]:
+    """What no file shows alone: a rule id or a ruleset name used twice."""
     errors: list[RuleError] = []
     seen: dict[str, tuple[str, int]] = {}
     names: dict[str, str] = {}
-    for path in expand_paths(paths):
-        ruleset, errs, ids = read(path)
-        errors.extend(errs)
-        for rule_id, file, line in ids:
+    for loaded in files:
+        for rule_id, file, line in loaded.ids:
             if rule_id in seen:
                 first = seen[rule_id]
                 errors.append(DuplicateIdError(f"duplicate rule id '{rule_id}' (first defined at {first[0]}:{first[1]})",
                                                file=file, line=line, rule=rule_id))
             else:
                 seen[rule_id] = (file, line)
+        ruleset = loaded.ruleset
         if ruleset is None:
             continue
         if ruleset.name in names:
             errors.append(DuplicateIdError(f"ruleset name '{ruleset.name}' is also used by {names[ruleset.name]}",
                                            file=ruleset.file))
         names[ruleset.name] = ruleset.file
-        loaded.append(ruleset)
-    if errors:
-        raise RulesetErrors(errors)
-    return loaded
+    return errors
