@@ -135,8 +135,13 @@ def render_statistics(reports: Sequence[Report], fmt: str) -> str:
 
 
 def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:
-    """Facts files, and chat exports given among the files (recognised by content)."""
+    """Facts files, and chat exports given among the files (recognised by content).
+
+    A file that validates as facts is facts, whatever an export's sniffing says of it:
+    a facts file is never read as an export and its written facts dropped.
+    """
     from shequn.facts.exports import ExportError, detect_format
+    from shequn.facts.loader import load_facts
 
     facts_paths: list[str] = []
     for path in paths:
@@ -147,8 +152,13 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
             detect_format(path)
         except (ExportError, OSError):
             facts_paths.append(path)
-        else:
+            continue
+        try:
+            load_facts(path)
+        except (FactsError, OSError):
             exports.append(path)
+        else:
+            facts_paths.append(path)
     return facts_paths, exports
 
 

@@ -211,3 +211,44 @@ def test_invalid_json_names_the_place_and_no_text(tmp_path):
         extract_facts(p)
     assert "result.json: invalid JSON (after message 3 (message id 3))" in str(exc.value)
     assert "Secret" not in str(exc.value)
+
+
+# --------------------------------------------------------------------------- --ad-pattern has a time budget
+
+def test_nested_repeat_pattern_finishes(run_extract, write_tg):
+    path = write_tg([tg_msg(1, A, "user1", "x", "a" * 41 + "!"), tg_msg(2, A, "user2", "y", "a" * 41)])
+    res = run_extract(path, "--ad-pattern", "(a+)+$")
+    assert res.exit_code == 0, res.output
+    assert "ads" in res.stdout
+
+
+def test_a_pattern_past_its_budget_stops_the_run_and_names_pattern_and_message(run_extract, write_tg):
+    secret = "x" * 3000 + "SecretTail"
+    path = write_tg([tg_msg(1, A, "user1", "x", "fine"), tg_msg(42, A, "user2", "y", secret)])
+    res = run_extract(path, "--ad-pattern", "fine", "--ad-pattern", "(x+x+)+y")
+    assert_bad(res, "result.json", "message 2 (message id 42)", "--ad-pattern number 2", "took more than")
+    assert "SecretTail" not in res.stderr
+
+
+def test_csv_pattern_past_its_budget(run_extract, write_wx):
+    p = write_wx([(7, 1, 0, 0, A, "x" * 3000, "甲", "w1")])
+    assert_bad(run_extract(p, "--ad-pattern", "(x+x+)+y"), "group.csv", "row 2 (localId 7)", "--ad-pattern number 1")
+
+
+# --------------------------------------------------------------------------- --staff-file is bounded
+
+def test_staff_file_that_is_a_device_or_a_pipe_is_refused(run_extract, write_tg, tmp_path):
+    import os
+    path = write_tg([tg_msg(1, A, "user1", "x", "hi")])
+    assert_bad(run_extract(path, "--staff-file", "/dev/zero"), "staff file", "device")
+    fifo = tmp_path / "staff.fifo"
+    os.mkfifo(fifo)
+    assert_bad(run_extract(path, "--staff-file", fifo), "staff file", "named pipe")
+
+
+def test_staff_file_too_large_is_refused(run_extract, write_tg, tmp_path):
+    from shequn.facts.exports.options import MAX_STAFF_FILE_BYTES
+    path = write_tg([tg_msg(1, A, "user1", "x", "hi")])
+    big = tmp_path / "staff.txt"
+    big.write_text("Some Name\n" * (MAX_STAFF_FILE_BYTES // 10 + 1))
+    assert_bad(run_extract(path, "--staff-file", big), "staff.txt", "too large")
