@@ -102,6 +102,8 @@ class BoundedStream(io.RawIOBase):
         cut = self._scan(data, self.max_depth) if self.max_depth is not None else None
         if cut is not None:
             self._stop = TooDeep()
+            if cut == 0:                # an empty read would mean the end of the file
+                raise self._stop
             data = data[:cut]
         self.pos += len(data)
         return data

@@ -121,6 +121,9 @@ class DiscordJSON(Reader):
                     sender = people.anonymous()
                 imid = _mid(mid)
                 typ = m.get("type")
+                if type(typ) is not str:
+                    skipped(where(n, mid), "type", "is not text: read as a system message")
+                    typ = ""
                 if typ not in _ORDINARY:
                     yield Message(t, sender, SYSTEM, 0, imid)
                     if typ == "GuildMemberJoin":

@@ -63,3 +63,11 @@ def test_words_in_the_head_are_not_a_format(tmp_path, text):
     p.write_text(text, encoding="utf-8")
     with pytest.raises(ExportError, match="not a known export"):
         detect_format(str(p))
+
+
+def test_a_file_that_is_neither_facts_nor_an_export_is_bad_input(tmp_path):
+    p = tmp_path / "group.csv"                    # a damaged header: a control character, not an export
+    p.write_bytes(b"\x02ocalId,TalkerId,Type\r\n1,2,3\r\n")
+    res = CliRunner().invoke(cli, ["check", str(p)], catch_exceptions=True)
+    assert res.exit_code == 2, res.output
+    assert "internal error" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
