@@ -35,7 +35,7 @@ __all__ = [
     "ExportError", "Message", "DayStat", "People", "Reader", "ReadContext",
     "register", "READERS", "TEXT", "SYSTEM", "RED_ENVELOPE", "CARD", "JOIN",
     "LEAVE", "KIND_NAMES", "F_QUESTION", "F_AD", "text_hash", "collapse",
-    "is_question", "HashingReader", "BadValue", "AdPatternTimeout", "where", "check_time",
+    "is_question", "text_flags", "HashingReader", "BadValue", "AdPatternTimeout", "where", "check_time",
     "MIN_TIME", "MAX_TIME", "AD_PATTERN_SECONDS",
 ]
 
@@ -168,26 +168,41 @@ class DayStat:
             setattr(self, f, data.get(f))
 
 
-_WS = re.compile(r"\s+")
 
 
 def collapse(text: str) -> str:
     """Whitespace collapsed: runs of whitespace become one space, ends trimmed."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def text_hash(text: str) -> int:
-    """64-bit hash of the collapsed text when it has at least 10 characters, else 0."""
-    c = collapse(text)
+    """A 64-bit hash of the collapsed text when it has at least 10 characters, else 0.
+
+    Only compared within one extraction (repeated texts), so Python's own string
+    hash serves: no digest is computed for every message.
+    """
+    c = " ".join(text.split())
     if len(c) < 10:
         return 0
-    h = int.from_bytes(hashlib.blake2b(c.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
-    return h or 1
+    return hash(c) or 1
 
 
 def is_question(text: str) -> bool:
-    t = text.rstrip()
-    return t.endswith("?") or t.endswith("？")
+    return text.rstrip().endswith(_QUESTION_MARKS)
+
+
+_QUESTION_MARKS = ("?", "？")
+
+
+def text_flags(text: str, ad: Callable[[str], bool]) -> tuple[int, int]:
+    """F_AD and F_QUESTION of a message's text, and its :func:`text_hash`."""
+    flags = F_AD if ad(text) else 0
+    if text.rstrip().endswith(_QUESTION_MARKS):
+        flags |= F_QUESTION
+    if len(text) < 10:
+        return flags, 0
+    c = " ".join(text.split())
+    return flags, (hash(c) or 1) if len(c) >= 10 else 0
 
 
 class People:
@@ -283,8 +298,10 @@ class ReadContext:
         self.problems: dict[tuple[str, str], list[Any]] = {}
 
     def is_ad_text(self, text: str) -> bool:
-        if "http://" in text or "https://" in text:
+        if "http" in text and ("http://" in text or "https://" in text):
             return True
+        if not self.ad_re:
+            return False
         for i, r in enumerate(self.ad_re):
             try:
                 if r.search(text, timeout=AD_PATTERN_SECONDS):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterator, Optional
 
-from .base import (JOIN, SYSTEM, TEXT, F_AD, F_QUESTION, AdPatternTimeout, BadValue, ExportError, HashingReader,
+from .base import (JOIN, SYSTEM, TEXT, AdPatternTimeout, BadValue, ExportError, HashingReader,
                    Message, ReadContext, Reader, ad_timeout_error, bound_error, check_time, ijson_backend,
-                   is_json_error, is_question, json_error, json_header, json_items, json_stream, register,
-                   text_hash, where)
+                   is_json_error, json_error, json_header, json_items, json_stream, register,
+                   text_flags, where)
 from .bounds import GuardError
 from .shape import json_shape
 
@@ -71,6 +71,21 @@ class DiscordJSON(Reader):
             return False
         return shape.has("messages", "array") or ("messages" not in shape.keys and not shape.complete)
 
+    @staticmethod
+    def _author(people: Any, a: dict[str, Any]) -> int:
+        """The key of a message's author (an object)."""
+        aid = _person_id(a.get("id"))
+        nick, full = a.get("nickname"), a.get("name")
+        nick = nick if type(nick) is str else None
+        full = full if type(full) is str else None
+        name = nick or full
+        if aid is None:
+            return people.anonymous()           # type: ignore[no-any-return]
+        sender: int = people.by_id("dc:", aid, name, bot=a.get("isBot") is True)
+        if full and full != name:
+            people.names[sender].add(full)
+        return sender
+
     def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[Message]:
         hdr = json_header(stream.path, label)
         guild, channel = hdr.get("guild"), hdr.get("channel")
@@ -86,6 +101,8 @@ class DiscordJSON(Reader):
         people = ctx.people
         roles = ctx.staff_roles
         skipped = ctx.skipped
+        is_ad = ctx.is_ad_text
+        senders: dict[tuple[str, str, str, bool], int] = {}     # an author seen before, by id and names
         backend = ijson_backend()
         guard = json_stream(stream)
         n = 0
@@ -101,23 +118,20 @@ class DiscordJSON(Reader):
                 mid = m.get("id")
                 t = _time(m.get("timestamp"))
                 a = m.get("author")
-                if a is None:
-                    a = {}
-                elif type(a) is not dict:
-                    skipped(where(n, mid), "author", "is not an object: the sender is unknown")
-                    a = {}
-                aid = _person_id(a.get("id"))
-                nick, full = a.get("nickname"), a.get("name")
-                nick = nick if type(nick) is str else None
-                full = full if type(full) is str else None
-                name = nick or full
-                if aid is not None:
-                    sender = people.by_id("dc:", aid, name, bot=a.get("isBot") is True)
-                    if full and full != name:
-                        people.names[sender].add(full)
+                if type(a) is dict:
+                    aid, nick, full = a.get("id"), a.get("nickname"), a.get("name")
+                    if type(aid) is str and type(nick) is str and type(full) is str:
+                        ck = (aid, nick, full, a.get("isBot") is True)
+                        sender = senders.get(ck)
+                        if sender is None:
+                            sender = senders[ck] = self._author(people, a)
+                    else:
+                        sender = self._author(people, a)
                     if roles and not people.role_staff[sender] and _is_staff(a.get("roles"), roles, True):
                         people.role_staff[sender] = 1
                 else:
+                    if a is not None:
+                        skipped(where(n, mid), "author", "is not an object: the sender is unknown")
                     sender = people.anonymous()
                 imid = _mid(mid)
                 typ = m.get("type")
@@ -149,16 +163,10 @@ class DiscordJSON(Reader):
                         if roles and not people.role_staff[k] and _is_staff(u.get("roles"), roles, False):
                             people.role_staff[k] = 1
                         mentions = (mentions or ()) + (k,)
-                flags = 0
-                if text:
-                    if ctx.is_ad_text(text):
-                        flags |= F_AD
-                    if is_question(text):
-                        flags |= F_QUESTION
+                flags, thash = text_flags(text, is_ad) if text else (0, 0)
                 ref = m.get("reference")
                 rt = _mid(ref.get("messageId")) if type(ref) is dict else -1
-                yield Message(t, sender, TEXT, flags, imid, rt, mentions,
-                              text_hash(text) if len(text) >= 10 else 0)
+                yield Message(t, sender, TEXT, flags, imid, rt, mentions, thash)
         except BadValue as exc:
             raise ExportError(f"{label}: {where(n, mid)}: {exc.field}: expected {exc.expected}") from None
         except AdPatternTimeout as exc:

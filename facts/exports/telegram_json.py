@@ -5,10 +5,10 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Iterator, Optional
 
-from .base import (JOIN, LEAVE, MAX_TIME, MIN_TIME, SYSTEM, TEXT, TIME_RANGE, F_AD, F_QUESTION, AdPatternTimeout, BadValue, ExportError,
+from .base import (JOIN, LEAVE, MAX_TIME, MIN_TIME, SYSTEM, TEXT, TIME_RANGE, F_AD, AdPatternTimeout, BadValue, ExportError,
                    HashingReader, Message, People, ReadContext, Reader, ad_timeout_error, bound_error, check_time,
-                   ijson_backend, is_json_error, is_question, json_error, json_header, json_items, json_stream,
-                   register, text_hash, where)
+                   ijson_backend, is_json_error, json_error, json_header, json_items, json_stream,
+                   register, text_flags, where)
 from .bounds import GuardError
 from .shape import json_shape
 
@@ -53,9 +53,8 @@ def _person_id(v: object) -> Optional[str]:
     return None
 
 
-def _whole(v: object) -> int:
-    """A message id or a reply's target: a whole number, else -1."""
-    return v if type(v) is int and -2 ** 62 < v < 2 ** 62 else -1
+_BIG = 2 ** 62                  # message ids beyond are no ids (the records keep 64-bit integers)
+_WEB = ("http://", "https://")
 
 
 @register
@@ -92,6 +91,8 @@ class TelegramJSON(Reader):
         n = 0
         mid: object = None
         skipped = ctx.skipped
+        is_ad = ctx.is_ad_text
+        senders: dict[tuple[str, str], int] = {}          # (from_id, from) -> key: most messages repeat both
         try:
             for m in json_items(backend, guard, "messages.item"):
                 n += 1
@@ -101,16 +102,27 @@ class TelegramJSON(Reader):
                     skipped(where(n), "the message", "is not an object: skipped")
                     continue
                 mid = m.get("id")
-                t = _parse_time(m)
-                imid = _whole(mid)
+                ts = m.get("date_unixtime")
+                if type(ts) is str and ts.isdecimal() and len(ts) <= 12:     # the usual case, quickly
+                    t = float(ts)
+                    if t > MAX_TIME:
+                        raise BadValue("date_unixtime", TIME_RANGE)
+                else:
+                    t = _parse_time(m)
+                imid = mid if type(mid) is int and -_BIG < mid < _BIG else -1
                 if m.get("type") == "service":
                     yield from self._service(m, t, imid, people, ctx, n)
                     continue
-                fid = _person_id(m.get("from_id"))
+                fid = m.get("from_id")
                 name = m.get("from")
-                if type(name) is not str:
-                    name = None
-                sender = people.by_id("tg:", fid, name) if fid is not None else people.anonymous()
+                if type(fid) is str and type(name) is str:
+                    sender = senders.get((fid, name))
+                    if sender is None:
+                        sender = senders[(fid, name)] = people.by_id("tg:", fid, name)
+                else:
+                    fid = _person_id(fid)
+                    name = name if type(name) is str else None
+                    sender = people.by_id("tg:", fid, name) if fid is not None else people.anonymous()
                 text = m.get("text")
                 entities = m.get("text_entities")
                 hrefs = False
@@ -123,7 +135,7 @@ class TelegramJSON(Reader):
                             pt = p.get("text")
                             parts.append(pt if type(pt) is str else "")
                             href = p.get("href")
-                            if type(href) is str and href.startswith(("http://", "https://")):
+                            if type(href) is str and href.startswith(_WEB):
                                 hrefs = True
                     if entities is None:
                         entities = [p for p in text if type(p) is dict]
@@ -139,6 +151,8 @@ class TelegramJSON(Reader):
                         if type(e) is not dict:
                             continue
                         et = e.get("type")
+                        if et == "plain":
+                            continue
                         if et == "mention":
                             u = e.get("text")
                             u = u.lstrip("@") if type(u) is str else ""
@@ -158,18 +172,17 @@ class TelegramJSON(Reader):
                                         "is not a whole number: that mention is ignored")
                         elif et == "text_link":
                             href = e.get("href")
-                            if type(href) is str and href.startswith(("http://", "https://")):
+                            if type(href) is str and href.startswith(_WEB):
                                 hrefs = True
-                flags = 0
                 if text:
-                    if hrefs or ctx.is_ad_text(text):
+                    flags, thash = text_flags(text, is_ad)
+                    if hrefs:
                         flags |= F_AD
-                    if is_question(text):
-                        flags |= F_QUESTION
-                elif hrefs:
-                    flags |= F_AD
-                yield Message(t, sender, TEXT, flags, imid, _whole(m.get("reply_to_message_id")),
-                              mentions, text_hash(text) if len(text) >= 10 else 0)
+                else:
+                    flags, thash = (F_AD if hrefs else 0), 0
+                rt = m.get("reply_to_message_id")
+                yield Message(t, sender, TEXT, flags, imid, rt if type(rt) is int and -_BIG < rt < _BIG else -1,
+                              mentions, thash)
         except BadValue as exc:
             raise ExportError(f"{label}: {where(n, mid)}: {exc.field}: expected {exc.expected}") from None
         except AdPatternTimeout as exc:

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Optional
 
 from .base import (CARD, JOIN, MAX_TIME, RED_ENVELOPE, SYSTEM, TEXT, TIME_RANGE, F_AD, F_QUESTION, AdPatternTimeout,
                    BadValue, ExportError, HashingReader, Message, People, ReadContext, Reader, ad_timeout_error,
-                   check_time, is_question, register, text_hash)
+                   check_time, register, text_flags)
 from .bounds import READ_SIZE, BoundedStream, GuardError
 
 COLUMNS = ("localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
@@ -81,6 +81,15 @@ def mentions_in(text: str) -> list[str]:
     return [n for n in _AT.findall(text) if n not in _AT_ALL]
 
 
+def _create_time(ct: str) -> float:
+    """CreateTime that is not plain digits: a number written otherwise (1.7e9), else BadValue."""
+    try:
+        t = float(ct)
+    except ValueError:
+        raise BadValue("CreateTime", TIME_RANGE) from None
+    return check_time(t, "CreateTime")
+
+
 @register
 class WeChatCSV(Reader):
     name = "wechat_csv"
@@ -142,6 +151,7 @@ class WeChatCSV(Reader):
         ex = None
         is_ad = ctx.is_ad_text
         by_id = people.by_id
+        senders: dict[tuple[str, Optional[str]], int] = {}     # (Sender, NickName) -> key: most rows repeat both
         n = 0
         for row in rows:
             n += 1
@@ -153,22 +163,21 @@ class WeChatCSV(Reader):
                 raise ExportError(f"{label}: row {rows.line_num}{self._lid()}: {len(row)} columns, "
                                   f"expected {len(header)}")
             ct = row[iC]
-            try:
-                ti = int(ct)
-                if not 0 <= ti <= MAX_TIME:
+            if ct.isdecimal() and len(ct) <= 12:                  # the usual case, quickly
+                t = float(ct)
+                if t > MAX_TIME:
                     raise BadValue("CreateTime", TIME_RANGE)
-                t = float(ti)
-            except ValueError:
+            else:
+                t = _create_time(ct)
+            ty, st = row[iT], row[iS]
+            if ty == "1" and (st == "0" or not st):
+                typ, sub = 1, 0
+            else:
                 try:
-                    t = float(ct)
+                    typ = int(ty)
+                    sub = int(st) if st else 0
                 except ValueError:
-                    raise BadValue("CreateTime", TIME_RANGE) from None
-                check_time(t, "CreateTime")
-            try:
-                typ = int(row[iT])
-                sub = int(row[iS]) if row[iS] else 0
-            except ValueError:
-                raise BadValue("Type/SubType", "whole numbers") from None
+                    raise BadValue("Type/SubType", "whole numbers") from None
             name = row[iN] or None
             if row[iIs] == "1":
                 sender = by_id("wx:", EXPORTER, name)
@@ -176,7 +185,11 @@ class WeChatCSV(Reader):
                     ex = sender
                     people.exporter[sender] = 1
             elif row[iW]:
-                sender = by_id("wx:", row[iW], name)
+                ck = (row[iW], name)
+                known = senders.get(ck)
+                if known is None:
+                    known = senders[ck] = by_id("wx:", row[iW], name)
+                sender = known
             elif name:
                 sender = by_id("wxn:", name, name)
             else:
@@ -184,7 +197,7 @@ class WeChatCSV(Reader):
             mid = -1
             if iL is not None:
                 lid = row[iL]
-                if lid.isdigit() and len(lid) <= 18:
+                if lid.isdecimal() and len(lid) <= 18:
                     mid = int(lid)
             if typ in SYSTEM_TYPES:
                 yield Message(t, sender, SYSTEM, 0, mid)
@@ -198,19 +211,16 @@ class WeChatCSV(Reader):
                 text = row[iX]
                 if typ == 49 and text.startswith("<"):
                     text = ""
-                flags = 0
                 mentions = None
                 if text:
-                    if is_ad(text):
-                        flags |= F_AD
-                    if is_question(text):
-                        flags |= F_QUESTION
+                    flags, thash = text_flags(text, is_ad)
                     if "\u2005" in text:
                         names = mentions_in(text)
                         if names:
                             mentions = tuple(self._who(people, nm) for nm in names)
-                yield Message(t, sender, TEXT, flags, mid, -1, mentions,
-                              text_hash(text) if len(text) >= 10 else 0)
+                else:
+                    flags, thash = 0, 0
+                yield Message(t, sender, TEXT, flags, mid, -1, mentions, thash)
             elif (typ == 49 and sub == 2001) or typ in RED_TYPES:
                 yield Message(t, sender, RED_ENVELOPE, 0, mid)
             elif typ == 49 and sub in CARD_SUBTYPES:
