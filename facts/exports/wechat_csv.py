@@ -112,8 +112,106 @@ class WeChatCSV(Reader):
         rows = csv.reader(f)
         self._row: list[str] = []
         self._iL: Optional[int] = None
+        return self._rows(rows, guard, ctx, label, enc, f, buf)
+
+    def _rows(self, rows: Any, guard: BoundedStream, ctx: ReadContext, label: str, enc: str,
+              f: io.TextIOWrapper, buf: io.BufferedIOBase) -> Iterator[Message]:
+        """The rows' records; every problem becomes an ExportError that names its row."""
         try:
-            yield from self._rows(rows, guard, ctx, label)
+            try:
+                header = [c.strip() for c in next(rows)]
+            except StopIteration:
+                raise ExportError(f"{label}: empty CSV, expected {self.description}") from None
+            idx = {c: i for i, c in enumerate(header)}
+            missing = [c for c in REQUIRED if c not in idx]
+            if missing:
+                raise ExportError(f"{label}: missing CSV column{'s' if len(missing) > 1 else ''} "
+                                  f"{', '.join(missing)} (a WeChatMsg/MemoTrace CSV has columns {', '.join(COLUMNS)})")
+            ctx.supports.update({"joins", "inviter", "red_envelopes"})
+            people = ctx.people
+            iT, iS, iIs, iC, iX, iN, iW = (idx[c] for c in REQUIRED)
+            iL = idx.get("localId")
+            self._iL = iL
+            width = max(iT, iS, iIs, iC, iX, iN, iW) + 1
+            ex = None
+            is_ad = ctx.is_ad_text
+            by_id = people.by_id
+            senders: dict[tuple[str, Optional[str]], int] = {}     # (Sender, NickName) -> key: most rows repeat both
+            n = 0
+            for row in rows:
+                n += 1
+                guard.items = n
+                self._row = row
+                if len(row) < width:
+                    if not row or row == [""]:
+                        continue
+                    raise ExportError(f"{label}: row {rows.line_num}{self._lid()}: {len(row)} columns, "
+                                      f"expected {len(header)}")
+                ct = row[iC]
+                if ct.isdecimal() and len(ct) <= 12:                  # the usual case, quickly
+                    t = float(ct)
+                    if t > MAX_TIME:
+                        raise BadValue("CreateTime", TIME_RANGE)
+                else:
+                    t = _create_time(ct)
+                ty, st = row[iT], row[iS]
+                if ty == "1" and (st == "0" or not st):
+                    typ, sub = 1, 0
+                else:
+                    try:
+                        typ = int(ty)
+                        sub = int(st) if st else 0
+                    except ValueError:
+                        raise BadValue("Type/SubType", "whole numbers") from None
+                name = row[iN] or None
+                if row[iIs] == "1":
+                    sender = by_id("wx:", EXPORTER, name)
+                    if ex is None:
+                        ex = sender
+                        people.exporter[sender] = 1
+                elif row[iW]:
+                    ck = (row[iW], name)
+                    known = senders.get(ck)
+                    if known is None:
+                        known = senders[ck] = by_id("wx:", row[iW], name)
+                    sender = known
+                elif name:
+                    sender = by_id("wxn:", name, name)
+                else:
+                    sender = people.anonymous()
+                mid = -1
+                if iL is not None:
+                    lid = row[iL]
+                    if lid.isdecimal() and len(lid) <= 18:
+                        mid = int(lid)
+                if typ in SYSTEM_TYPES:
+                    yield Message(t, sender, SYSTEM, 0, mid)
+                    if typ == 10000:
+                        for invitee, inviter in parse_joins(row[iX]):
+                            a = self._who(people, inviter)
+                            b = self._who(people, invitee)
+                            yield Message(t, b, JOIN, actor=a)
+                    continue
+                if typ == 1 or (typ == 49 and sub == 57):
+                    text = row[iX]
+                    if typ == 49 and text.startswith("<"):
+                        text = ""
+                    mentions = None
+                    if text:
+                        flags, thash = text_flags(text, is_ad)
+                        if "\u2005" in text:
+                            names = mentions_in(text)
+                            if names:
+                                mentions = tuple(self._who(people, nm) for nm in names)
+                    else:
+                        flags, thash = 0, 0
+                    yield Message(t, sender, TEXT, flags, mid, -1, mentions, thash)
+                elif (typ == 49 and sub == 2001) or typ in RED_TYPES:
+                    yield Message(t, sender, RED_ENVELOPE, 0, mid)
+                elif typ == 49 and sub in CARD_SUBTYPES:
+                    yield Message(t, sender, CARD, F_AD, mid)
+                else:
+                    yield Message(t, sender, TEXT, 0, mid)
         except BadValue as exc:
             raise ExportError(f"{label}: row {rows.line_num}{self._lid()}: {exc.field}: "
                               f"expected {exc.expected}") from None
@@ -131,102 +229,6 @@ class WeChatCSV(Reader):
         finally:
             f.detach()
             buf.detach()        # keep the hashing stream open: the caller drains and closes it
-
-    def _rows(self, rows: Any, guard: BoundedStream, ctx: ReadContext, label: str) -> Iterator[Message]:
-        try:
-            header = [c.strip() for c in next(rows)]
-        except StopIteration:
-            raise ExportError(f"{label}: empty CSV, expected {self.description}") from None
-        idx = {c: i for i, c in enumerate(header)}
-        missing = [c for c in REQUIRED if c not in idx]
-        if missing:
-            raise ExportError(f"{label}: missing CSV column{'s' if len(missing) > 1 else ''} "
-                              f"{', '.join(missing)} (a WeChatMsg/MemoTrace CSV has columns {', '.join(COLUMNS)})")
-        ctx.supports.update({"joins", "inviter", "red_envelopes"})
-        people = ctx.people
-        iT, iS, iIs, iC, iX, iN, iW = (idx[c] for c in REQUIRED)
-        iL = idx.get("localId")
-        self._iL = iL
-        width = max(iT, iS, iIs, iC, iX, iN, iW) + 1
-        ex = None
-        is_ad = ctx.is_ad_text
-        by_id = people.by_id
-        senders: dict[tuple[str, Optional[str]], int] = {}     # (Sender, NickName) -> key: most rows repeat both
-        n = 0
-        for row in rows:
-            n += 1
-            guard.items = n
-            self._row = row
-            if len(row) < width:
-                if not row or row == [""]:
-                    continue
-                raise ExportError(f"{label}: row {rows.line_num}{self._lid()}: {len(row)} columns, "
-                                  f"expected {len(header)}")
-            ct = row[iC]
-            if ct.isdecimal() and len(ct) <= 12:                  # the usual case, quickly
-                t = float(ct)
-                if t > MAX_TIME:
-                    raise BadValue("CreateTime", TIME_RANGE)
-            else:
-                t = _create_time(ct)
-            ty, st = row[iT], row[iS]
-            if ty == "1" and (st == "0" or not st):
-                typ, sub = 1, 0
-            else:
-                try:
-                    typ = int(ty)
-                    sub = int(st) if st else 0
-                except ValueError:
-                    raise BadValue("Type/SubType", "whole numbers") from None
-            name = row[iN] or None
-            if row[iIs] == "1":
-                sender = by_id("wx:", EXPORTER, name)
-                if ex is None:
-                    ex = sender
-                    people.exporter[sender] = 1
-            elif row[iW]:
-                ck = (row[iW], name)
-                known = senders.get(ck)
-                if known is None:
-                    known = senders[ck] = by_id("wx:", row[iW], name)
-                sender = known
-            elif name:
-                sender = by_id("wxn:", name, name)
-            else:
-                sender = people.anonymous()
-            mid = -1
-            if iL is not None:
-                lid = row[iL]
-                if lid.isdecimal() and len(lid) <= 18:
-                    mid = int(lid)
-            if typ in SYSTEM_TYPES:
-                yield Message(t, sender, SYSTEM, 0, mid)
-                if typ == 10000:
-                    for invitee, inviter in parse_joins(row[iX]):
-                        a = self._who(people, inviter)
-                        b = self._who(people, invitee)
-                        yield Message(t, b, JOIN, actor=a)
-                continue
-            if typ == 1 or (typ == 49 and sub == 57):
-                text = row[iX]
-                if typ == 49 and text.startswith("<"):
-                    text = ""
-                mentions = None
-                if text:
-                    flags, thash = text_flags(text, is_ad)
-                    if "\u2005" in text:
-                        names = mentions_in(text)
-                        if names:
-                            mentions = tuple(self._who(people, nm) for nm in names)
-                else:
-                    flags, thash = 0, 0
-                yield Message(t, sender, TEXT, flags, mid, -1, mentions, thash)
-            elif (typ == 49 and sub == 2001) or typ in RED_TYPES:
-                yield Message(t, sender, RED_ENVELOPE, 0, mid)
-            elif typ == 49 and sub in CARD_SUBTYPES:
-                yield Message(t, sender, CARD, F_AD, mid)
-            else:
-                yield Message(t, sender, TEXT, 0, mid)
 
     def _lid(self) -> str:
         """`` (localId 123)`` for the row being read, when its localId is a number (a position
