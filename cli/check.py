@@ -172,6 +172,8 @@ def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) 
         measured = measure(exports)
     except ExportError as exc:
         return [], exc.messages()
+    for note in measured.provenance.get("notes", ()):     # values skipped in the exports, as extract says them
+        click.echo(f"note: {note}", err=True)
     if not paths:
         merged = merge_measured(None, measured)
         return [(exports[0], merged.diagnose(engine), merged.facts)], []

@@ -252,3 +252,15 @@ def test_staff_file_too_large_is_refused(run_extract, write_tg, tmp_path):
     big = tmp_path / "staff.txt"
     big.write_text("Some Name\n" * (MAX_STAFF_FILE_BYTES // 10 + 1))
     assert_bad(run_extract(path, "--staff-file", big), "staff.txt", "too large")
+
+
+def test_check_says_which_values_of_an_export_it_skipped(write_dc):
+    from click.testing import CliRunner
+
+    from shequn.cli.main import cli
+    m = dc_msg(9, "2024-03-30T00:00:00+00:00", dc_user(1, "a"), "hi")
+    m["mentions"] = 5
+    res = CliRunner().invoke(cli, ["check", write_dc([m]), "--format", "json"], catch_exceptions=False)
+    assert res.exit_code in (0, 1), res.output
+    assert "note: channel.json: mentions is not a list: ignored in 1 message" in res.stderr
+    assert res.stdout.lstrip().startswith("{")
