@@ -117,6 +117,7 @@ class WeChatCSV(Reader):
     def _rows(self, rows: Any, guard: BoundedStream, ctx: ReadContext, label: str, enc: str,
               f: io.TextIOWrapper, buf: io.BufferedIOBase) -> Iterator[Message]:
         """The rows' records; every problem becomes an ExportError that names its row."""
+        n = 0                           # data rows taken (the header is row 1)
         try:
             try:
                 header = [c.strip() for c in next(rows)]
@@ -137,7 +138,6 @@ class WeChatCSV(Reader):
             is_ad = ctx.is_ad_text
             by_id = people.by_id
             senders: dict[tuple[str, Optional[str]], int] = {}     # (Sender, NickName) -> key: most rows repeat both
-            n = 0
             for row in rows:
                 n += 1
                 guard.items = n
@@ -218,7 +218,7 @@ class WeChatCSV(Reader):
         except AdPatternTimeout as exc:
             raise ad_timeout_error(label, exc, f"row {rows.line_num}{self._lid()}") from None
         except GuardError:
-            raise ExportError(f"{label}: the row after row {rows.line_num}: more than {MAX_ROW_BYTES:,} bytes "
+            raise ExportError(f"{label}: the row after row {n + 1}: more than {MAX_ROW_BYTES:,} bytes "
                               "(a real row takes a few kilobytes); the file is refused") from None
         except UnicodeDecodeError:
             raise ExportError(f"{label}: not valid {enc} text near row {rows.line_num} "

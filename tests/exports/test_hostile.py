@@ -264,3 +264,16 @@ def test_check_says_which_values_of_an_export_it_skipped(write_dc):
     assert res.exit_code in (0, 1), res.output
     assert "note: channel.json: mentions is not a list: ignored in 1 message" in res.stderr
     assert res.stdout.lstrip().startswith("{")
+
+
+def test_csv_field_and_row_bounds(write_wx, tmp_path):
+    field = write_wx([(1, 1, 0, 0, A, "x" * 200_000, "甲", "w1")])
+    with pytest.raises(ExportError, match=r"group\.csv: row 2: a field larger than the limit"):
+        extract_facts(field)
+    # a row of many small quoted fields over several lines: no field is large, the row is
+    p = tmp_path / "wide.csv"
+    header = ",".join(_b.WX_COLUMNS)
+    row = "1,x,1,0,0,%d,2,hi,,,n,w1," % A + ",".join(['"a\nb"'] * 300_000)
+    p.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ExportError, match=r"wide\.csv: the row after row 1: more than 1,048,576 bytes"):
+        extract_facts(str(p))
