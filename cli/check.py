@@ -165,7 +165,13 @@ def render_statistics(reports: Sequence[Report], fmt: str) -> str:
 
 
 def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list[str]]:
-    """Facts files, and chat exports given among the files (recognised by content)."""
+    """Facts files, and chat exports given among the files (recognised by content).
+
+    A file that validates as facts is facts, whatever an export's sniffing says of it:
+    a facts file is never read as an export and its written facts dropped.
+    """
+    from shequn.facts.loader import load_facts
+
     facts_paths: list[str] = []
     for path in paths:
         if path == STDIN or not _may_be_export(path):
@@ -177,8 +183,13 @@ def split_exports(paths: list[str], exports: list[str]) -> tuple[list[str], list
             detect_format(path)
         except (ExportError, OSError):
             facts_paths.append(path)
-        else:
+            continue
+        try:
+            load_facts(path)
+        except (FactsError, OSError):
             exports.append(path)
+        else:
+            facts_paths.append(path)
     return facts_paths, exports
 
 
@@ -207,6 +218,8 @@ def evaluate_with_exports(engine: Engine, paths: list[str], exports: list[str]) 
         measured = measure(exports)
     except ExportError as exc:
         return [], exc.messages()
+    for note in measured.provenance.get("notes", ()):     # values skipped in the exports, as extract says them
+        click.echo(f"note: {note}", err=True)
     if not paths:
         merged = merge_measured(None, measured)
         return [(exports[0], stamped(merged.diagnose(engine, today=audit_day()), exports[0]), merged.facts)], []

@@ -245,9 +245,10 @@ def read_document(text: str, file: str, *, strict_json: bool = False) -> tuple[A
 
 def _load_yaml(text: str, file: str) -> tuple[Any, Lines]:
     try:
-        loader = _SafeLoader(text)      # reads the first characters already: a control character raises here
+        loader = _SafeLoader(text)      # its reader already refuses control characters
     except yaml.YAMLError as exc:
-        raise FactsError([Problem(file, "", f"invalid YAML: {str(exc).splitlines()[0]}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FactsError([Problem(file, "", f"invalid YAML: {first}")]) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -32,7 +32,7 @@ from .timewindow import TimeWindow
 __all__ = ["extract_facts", "detect_format", "ExportError", "READERS", "Reader", "DEFINITIONS", "ExtractOptions"]
 
 # the modules that are not readers; every other module here is one and registers itself
-_SKIP = {"base", "measure", "measures", "options", "provenance", "reading", "timewindow"}
+_SKIP = {"base", "bounds", "shape", "measure", "measures", "options", "provenance", "reading", "timewindow"}
 for _m in pkgutil.iter_modules(__path__):
     if _m.name not in _SKIP and not _m.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_m.name}")
@@ -61,6 +61,7 @@ def extract_facts(paths: Union[str, os.PathLike[str], Sequence[Union[str, os.Pat
     readings = read_exports(options, progress)
     when = TimeWindow.of(options.as_of, options.days, readings)
     prov = Provenance()
+    prov.notes.extend(readings.notes)
     prov.add_community(options, readings)
     res, roles_summary = _measure(options, readings, when, prov.notes)
     unknown = prov.add_measured(res, options.members)

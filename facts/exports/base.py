@@ -21,9 +21,12 @@ import os
 import re
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Optional
 
+import regex
+
 from shequn.errors import ShequnError
 
 from ..files import open_regular
+from .bounds import MAX_DEPTH, MAX_ITEM_BYTES, READ_SIZE, BoundedStream, GuardError, TooDeep
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -32,14 +35,74 @@ __all__ = [
     "ExportError", "Message", "DayStat", "People", "Reader", "ReadContext",
     "register", "READERS", "TEXT", "SYSTEM", "RED_ENVELOPE", "CARD", "JOIN",
     "LEAVE", "KIND_NAMES", "F_QUESTION", "F_AD", "text_hash", "collapse",
-    "is_question", "HashingReader",
+    "is_question", "text_flags", "HashingReader", "BadValue", "AdPatternTimeout", "where", "check_time",
+    "MIN_TIME", "MAX_TIME", "AD_PATTERN_SECONDS",
 ]
 
 
 class ExportError(ShequnError):
-    """A file that cannot be read as an export, or a bad option; the message names the file."""
+    """A file that cannot be read as an export, or a bad option; the message names the file.
+
+    It says where (file, message, row, field) and what was expected, never a
+    value taken from the file: a message's text, a name or a person's id.
+    """
 
     code = "export"
+
+
+class BadValue(ShequnError):
+    """A field of one message that a reader cannot use: ``field`` and what was ``expected``.
+    Raised inside a reader's loop and turned into an ExportError that says which message."""
+
+    code = "export"
+
+    def __init__(self, field: str, expected: str) -> None:
+        super().__init__(f"{field}: expected {expected}")
+        self.field, self.expected = field, expected
+
+
+class AdPatternTimeout(ShequnError):
+    """An --ad-pattern (``index``, from 1) ran past its time budget on one message."""
+
+    code = "export"
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"--ad-pattern number {index} ran past its time budget")
+        self.index = index
+
+
+# the dates a message may carry: from 1970-01-01 to 9999-12-31 (UTC), the years a date can be written in
+MIN_TIME = 0.0
+MAX_TIME = 253402300799.0
+TIME_RANGE = "a timestamp in Unix seconds from 1970-01-01 to 9999-12-31"
+
+# seconds one --ad-pattern may take on one message (the regex package stops it there)
+AD_PATTERN_SECONDS = 0.25
+
+
+def check_time(t: float, field: str) -> float:
+    """``t`` when it is a time a message can have; BadValue otherwise (nan and ±inf included)."""
+    if not MIN_TIME <= t <= MAX_TIME:           # false for nan too
+        raise BadValue(field, TIME_RANGE)
+    return t
+
+
+def message_id(mid: object) -> Optional[str]:
+    """A message id fit to print: a whole number of at most 20 digits (they are positions in
+    the chat, not people); anything else is left out, as it could be text from the file."""
+    if isinstance(mid, bool):
+        return None
+    if isinstance(mid, int):
+        return str(mid) if abs(mid) < 10 ** 20 else None
+    if isinstance(mid, str) and 0 < len(mid) <= 20 and mid.isascii() and mid.isdigit():
+        return mid
+    return None
+
+
+def where(n: int, mid: object = None, what: str = "message") -> str:
+    """``message 12 (message id 3456)``: the message's place in the file and its id when printable."""
+    shown = message_id(mid)
+    return f"{what} {n:,}" + (f" ({what} id {shown})" if shown is not None else "")
 
 
 # message kinds
@@ -105,26 +168,41 @@ class DayStat:
             setattr(self, f, data.get(f))
 
 
-_WS = re.compile(r"\s+")
 
 
 def collapse(text: str) -> str:
     """Whitespace collapsed: runs of whitespace become one space, ends trimmed."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def text_hash(text: str) -> int:
-    """64-bit hash of the collapsed text when it has at least 10 characters, else 0."""
-    c = collapse(text)
+    """A 64-bit hash of the collapsed text when it has at least 10 characters, else 0.
+
+    Only compared within one extraction (repeated texts), so Python's own string
+    hash serves: no digest is computed for every message.
+    """
+    c = " ".join(text.split())
     if len(c) < 10:
         return 0
-    h = int.from_bytes(hashlib.blake2b(c.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
-    return h or 1
+    return hash(c) or 1
 
 
 def is_question(text: str) -> bool:
-    t = text.rstrip()
-    return t.endswith("?") or t.endswith("？")
+    return text.rstrip().endswith(_QUESTION_MARKS)
+
+
+_QUESTION_MARKS = ("?", "？")
+
+
+def text_flags(text: str, ad: Callable[[str], bool]) -> tuple[int, int]:
+    """F_AD and F_QUESTION of a message's text, and its :func:`text_hash`."""
+    flags = F_AD if ad(text) else 0
+    if text.rstrip().endswith(_QUESTION_MARKS):
+        flags |= F_QUESTION
+    if len(text) < 10:
+        return flags, 0
+    c = " ".join(text.split())
+    return flags, (hash(c) or 1) if len(c) >= 10 else 0
 
 
 class People:
@@ -204,23 +282,46 @@ class People:
 
 
 class ReadContext:
-    """What a reader needs besides the file: the people registry and options."""
+    """What a reader needs besides the file: the people registry, the options, and the
+    problems it skipped over (:meth:`skipped`)."""
 
     def __init__(self, people: People, ad_patterns: tuple[str, ...] = (), staff_roles: tuple[str, ...] = ()):
         self.people = people
-        self.ad_re = [re.compile(p) for p in ad_patterns]
+        # the regex package, not re: its searches take a timeout, so a pattern that
+        # backtracks without end on one message stops after AD_PATTERN_SECONDS
+        self.ad_re = [regex.compile(p) for p in ad_patterns]
         self.staff_roles = {r.strip().casefold() for r in staff_roles if r.strip()}
         self.group_name: Optional[str] = None       # set by the reader when the export names it
         self.supports: set[str] = set()                  # capabilities: "joins", "inviter", "leaves", "red_envelopes", "replies"
         self.bytes_read = 0
+        # (field, what was done) -> [count, where the first one was]
+        self.problems: dict[tuple[str, str], list[Any]] = {}
 
     def is_ad_text(self, text: str) -> bool:
-        if "http://" in text or "https://" in text:
+        if "http" in text and ("http://" in text or "https://" in text):
             return True
-        for r in self.ad_re:
-            if r.search(text):
-                return True
+        if not self.ad_re:
+            return False
+        for i, r in enumerate(self.ad_re):
+            try:
+                if r.search(text, timeout=AD_PATTERN_SECONDS):
+                    return True
+            except TimeoutError:
+                raise AdPatternTimeout(i + 1) from None
         return False
+
+    def skipped(self, place: str, field: str, done: str) -> None:
+        """Count a value the reader could not use (``field`` at ``place``) and what it did instead."""
+        entry = self.problems.get((field, done))
+        if entry is None:
+            self.problems[(field, done)] = [1, place]
+        else:
+            entry[0] += 1
+
+    def notes(self, label: str) -> list[str]:
+        """One note per kind of problem: how many, the first one's place, and what was done."""
+        return [f"{label}: {field} {done} in {n:,} message{'s' if n > 1 else ''} (first: {first})"
+                for (field, done), (n, first) in self.problems.items()]
 
 
 class HashingReader(io.RawIOBase):
@@ -295,11 +396,6 @@ class Reader:
 READERS: list[type[Reader]] = []
 
 
-def json_object_head(head: bytes) -> bool:
-    """The file starts with a JSON object (after a BOM and white space)."""
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-
-
 def register(cls: type[Reader]) -> type[Reader]:
     if cls not in READERS:
         READERS.append(cls)
@@ -322,11 +418,53 @@ def ijson_backend() -> Any:                   # a module of ijson, which ships n
     return ijson  # pragma: no cover
 
 
-def json_error(label: str, exc: Exception) -> ExportError:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "incomplete" in text.lower() or "premature" in text.lower() or "unexpected end" in text.lower():
-        return ExportError(f"{label}: truncated JSON: the file ends before the export is complete ({text})")
-    return ExportError(f"{label}: invalid JSON: {text}")
+_PLAIN_WORDS = re.compile(r"[A-Za-z][A-Za-z ,.:()-]{0,99}")
+
+
+def json_error(label: str, exc: Exception, place: str = "") -> ExportError:
+    """The parser's complaint, kept only when it is plain words (a parser may quote the
+    text around the error, which could be a message or a name)."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    text = text if _PLAIN_WORDS.fullmatch(text) else ""
+    at = f" ({place})" if place else ""
+    low = text.lower()
+    if "incomplete" in low or "premature" in low or "unexpected end" in low:
+        return ExportError(f"{label}: truncated JSON: the file ends before the export is complete{at}")
+    return ExportError(f"{label}: invalid JSON{at}" + (f": {text}" if text else ""))
+
+
+def bound_error(label: str, exc: GuardError, place: str) -> ExportError:
+    """A message (or row) past one of the bounds of ``bounds.py``."""
+    if isinstance(exc, TooDeep):
+        return ExportError(f"{label}: {place}: arrays and objects nested more than {MAX_DEPTH} levels deep "
+                           "(a chat client writes a few); the file is refused")
+    return ExportError(f"{label}: {place}: more than {MAX_ITEM_BYTES:,} bytes "
+                       "(a real one takes a few kilobytes); the file is refused")
+
+
+def ad_timeout_error(label: str, exc: AdPatternTimeout, place: str) -> ExportError:
+    """An --ad-pattern past its time budget: the run stops (a pattern that backtracks without
+    end on one message would count ads wrongly on others)."""
+    return ExportError(f"{label}: {place}: --ad-pattern number {exc.index} took more than {AD_PATTERN_SECONDS} s "
+                       "on this message and was stopped; simplify the pattern (nested repeats such as "
+                       "(a+)+ backtrack without end)")
+
+
+def is_json_error(exc: BaseException) -> bool:
+    """An error of the JSON parser (not of our code reading what it gave)."""
+    import ijson
+    return isinstance(exc, ijson.JSONError)
+
+
+def json_stream(stream: io.RawIOBase | io.BufferedIOBase) -> BoundedStream:
+    """The stream the JSON parser reads: bounded in depth and in the bytes of one message."""
+    return BoundedStream(stream)
+
+
+def json_items(backend: Any, guard: BoundedStream, prefix: str) -> Iterator[Any]:
+    """The items at ``prefix``, numbers as floats, read in READ_SIZE chunks."""
+    return backend.items(guard, prefix, use_float=True, buf_size=READ_SIZE)   # type: ignore[no-any-return]
 
 
 def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 20000) -> dict[str, Any]:
@@ -334,14 +472,15 @@ def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 
 
     Stops at ``stop_key`` (or after ``limit`` events), so it reads only the
     head of a big export. Nested objects are kept one level deep (e.g.
-    ``guild.name``).
+    ``guild.name``). The head is bounded like a message (depth and size).
     """
     backend = ijson_backend()
     out: dict[str, Any] = {}
     with open_regular(path) as f:
+        guard = json_stream(f)
         try:
             n = 0
-            for prefix, event, value in backend.parse(f, use_float=True):
+            for prefix, event, value in backend.parse(guard, use_float=True, buf_size=READ_SIZE):
                 n += 1
                 if n > limit:
                     break
@@ -358,8 +497,10 @@ def json_header(path: str, label: str, stop_key: str = "messages", limit: int = 
                         d = out.setdefault(parts[0], {})
                         if isinstance(d, dict):
                             d[parts[1]] = value
+        except GuardError as exc:
+            raise bound_error(label, exc, f"the part before \"{stop_key}\"") from None
         except Exception as exc:  # noqa: BLE001 - ijson raises several types
-            if type(exc).__module__.startswith("ijson") or isinstance(exc, (ValueError, UnicodeDecodeError)):
+            if is_json_error(exc):
                 raise json_error(label, exc) from None
             raise
     return out

@@ -9,7 +9,7 @@ follow docs/exports.md exactly; change both together.
 from __future__ import annotations
 
 from array import array
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 from .base import JOIN, LEAVE, SYSTEM, DayStat, Message, People
@@ -88,8 +88,12 @@ def wecom_leaves(days: Sequence[DayStat]) -> Optional[int]:
     return max(0, new - (last.member_total - first.member_total))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def iso(t: float) -> str:
-    d = datetime.fromtimestamp(t, tz=timezone.utc)
+    """ISO-8601 in UTC (``Z``); also for a window that starts before 1970."""
+    d = _EPOCH + timedelta(seconds=t)
     spec = "seconds" if float(t).is_integer() else "milliseconds"
     return d.isoformat(timespec=spec).replace("+00:00", "Z")
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, Union
 
+import regex
+
 from ..files import read_regular
-from .base import ExportError, basename
+from .base import MAX_TIME, MIN_TIME, ExportError, basename
 from .measure import parse_as_of, staff_entries
 
 PathLike = Union[str, os.PathLike[str]]
@@ -48,13 +49,16 @@ class ExtractOptions:
                    ad_patterns=_ad_patterns(ad_patterns), staff_roles=tuple(staff_roles or ()), name=name)
 
 
+MAX_DAYS = 36600                      # about a hundred years: the window must fit the dates a message can have
+
+
 def _days(days: float) -> Union[int, float]:
     try:
         days = float(days)
-    except (TypeError, ValueError):
-        raise ExportError(f"--days must be a number of days, not {days!r}") from None
-    if not days > 0:
-        raise ExportError("--days must be greater than 0")
+    except (TypeError, ValueError, OverflowError):
+        raise ExportError(f"--days must be a number of days, not {str(days)[:40]!r}") from None
+    if not 0 < days <= MAX_DAYS:              # nan and inf too
+        raise ExportError(f"--days must be greater than 0 and at most {MAX_DAYS:,}")
     return int(days) if days.is_integer() else days
 
 
@@ -68,9 +72,12 @@ def _as_of(as_of: object) -> Optional[float]:
     if as_of is None:
         return None
     try:
-        return parse_as_of(as_of)
-    except (TypeError, ValueError):
+        t = parse_as_of(as_of)
+    except (TypeError, ValueError, OverflowError):
         raise ExportError(f"--as-of: not an ISO-8601 date or time: {str(as_of)[:40]!r}") from None
+    if not MIN_TIME <= t <= MAX_TIME:          # nan and inf too
+        raise ExportError("--as-of must be between 1970-01-01 and 9999-12-31")
+    return t
 
 
 MAX_STAFF_FILE_BYTES = 1_000_000      # ids or names, one a line: a page, not a dump
@@ -88,9 +95,11 @@ def _read_staff_file(staff_file: Optional[str]) -> Optional[str]:
 
 def _ad_patterns(ad_patterns: Iterable[str]) -> tuple[str, ...]:
     patterns = tuple(ad_patterns or ())
-    for p in patterns:
+    for i, p in enumerate(patterns, 1):
+        if not isinstance(p, str):
+            raise ExportError(f"--ad-pattern number {i}: a regular expression must be text")
         try:
-            re.compile(p)
-        except re.error as exc:
-            raise ExportError(f"--ad-pattern: invalid regular expression ({exc})") from None
+            regex.compile(p)
+        except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+            raise ExportError(f"--ad-pattern: invalid regular expression (number {i}: {exc})") from None
     return patterns

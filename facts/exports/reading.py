@@ -82,6 +82,7 @@ class Readings:
         self.sources: list[dict[str, Any]] = []
         self.group_names: list[str] = []       # the export's group name, else the file name
         self.platforms: list[str] = []
+        self.notes: list[str] = []                       # values the readers skipped over, per file
 
     @property
     def first_times(self) -> list[float]:
@@ -113,6 +114,7 @@ def read_exports(options: ExtractOptions, progress: Optional[Progress] = None) -
             raise ExportError(f"{label}: cannot read ({exc.strerror or exc})") from None
         finally:
             stream.close()
+        out.notes.extend(ctx.notes(label))
         out.sources.append(src)
         out.group_names.append(ctx.group_name or os.path.splitext(label)[0])
         out.platforms.append(reader_cls.platform)

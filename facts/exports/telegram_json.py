@@ -3,28 +3,58 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
-from .base import (json_object_head, JOIN, LEAVE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, HashingReader, Message,
-                   People, ReadContext, Reader, ijson_backend, is_question, json_error, json_header, register, text_hash)
+from .base import (JOIN, LEAVE, MAX_TIME, MIN_TIME, SYSTEM, TEXT, TIME_RANGE, F_AD, AdPatternTimeout, BadValue, ExportError,
+                   HashingReader, Message, People, ReadContext, Reader, ad_timeout_error, bound_error, check_time,
+                   ijson_backend, is_json_error, json_error, json_header, json_items, json_stream,
+                   register, text_flags, where)
+from .bounds import GuardError
+from .shape import json_shape
 
-_CHAT_TYPES = re.compile(
-    rb'"type"\s*:\s*"(private_group|private_supergroup|public_supergroup|personal_chat|bot_chat|'
-    rb'private_channel|public_channel|saved_messages)"')
+_CHAT_TYPES = frozenset({"private_group", "private_supergroup", "public_supergroup", "personal_chat", "bot_chat",
+                         "private_channel", "public_channel", "saved_messages"})
+_DIGITS = re.compile(r"-?[0-9]{1,20}")
 
 
-def _parse_time(m: dict[str, Any], label: str) -> float:
+def _parse_time(m: dict[str, Any]) -> float:
+    """Unix seconds from ``date_unixtime`` (or, in old exports, ``date``); BadValue otherwise."""
     ts = m.get("date_unixtime")
+    if ts is not None and ts != "":
+        if type(ts) is str and _DIGITS.fullmatch(ts):
+            ts = int(ts)
+        if type(ts) is int:
+            if not MIN_TIME <= ts <= MAX_TIME:
+                raise BadValue("date_unixtime", TIME_RANGE)
+            t = float(ts)
+        elif type(ts) is float:
+            t = ts
+        else:
+            raise BadValue("date_unixtime", TIME_RANGE)
+        return check_time(t, "date_unixtime")
+    d = m.get("date")
+    if not isinstance(d, str):
+        raise BadValue("date", "an ISO-8601 timestamp")
     try:
-        if ts is not None and ts != "":
-            return float(int(ts))
-        d = datetime.fromisoformat(str(m.get("date")))
-        if d.tzinfo is None:
-            d = d.replace(tzinfo=timezone.utc)
-        return d.timestamp()
-    except (TypeError, ValueError):
-        raw = ts if ts not in (None, "") else m.get("date")
-        raise ExportError(f"{label}: message id {m.get('id')}: unparseable timestamp {str(raw)[:40]!r}") from None
+        when = datetime.fromisoformat(d)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return check_time(when.timestamp(), "date")
+    except (ValueError, OverflowError):
+        raise BadValue("date", "an ISO-8601 timestamp from 1970 to 9999") from None
+
+
+def _person_id(v: object) -> Optional[str]:
+    """A person's id as the export writes it (``user123``, or a number); None when it is neither."""
+    if type(v) is str and v:
+        return v
+    if type(v) is int:
+        return str(v)
+    return None
+
+
+_BIG = 2 ** 62                  # message ids beyond are no ids (the records keep 64-bit integers)
+_WEB = ("http://", "https://")
 
 
 @register
@@ -36,10 +66,15 @@ class TelegramJSON(Reader):
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:
-        if not json_object_head(head) or b'"guild"' in head:
+        shape = json_shape(head)
+        if shape is None or "guild" in shape.keys:
             return False
-        return b'"date_unixtime"' in head or (bool(_CHAT_TYPES.search(head)) and b'"messages"' in head) \
-            or (b'"personal_information"' in head and b'"chats"' in head)
+        if shape.has("personal_information", "object") and shape.has("chats", "object"):
+            return True                     # a whole account: refused with its own message
+        chat = shape.strings.get("type") in _CHAT_TYPES
+        if shape.has("messages", "array"):
+            return chat or bool(shape.first_item_keys.get("messages", set()) & {"date_unixtime", "date"})
+        return chat and "messages" not in shape.keys and not shape.complete   # the head ends before them
 
     def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[Message]:
         hdr = json_header(stream.path, label)
@@ -52,100 +87,145 @@ class TelegramJSON(Reader):
         ctx.supports.update({"joins", "inviter", "leaves", "replies"})
         people = ctx.people
         backend = ijson_backend()
-        found = False
+        guard = json_stream(stream)
+        n = 0
+        mid: object = None
+        skipped = ctx.skipped
+        is_ad = ctx.is_ad_text
+        senders: dict[tuple[str, str], int] = {}          # (from_id, from) -> key: most messages repeat both
         try:
-            for m in backend.items(stream, "messages.item", use_float=True):
-                found = True
-                if not isinstance(m, dict):
+            for m in json_items(backend, guard, "messages.item"):
+                n += 1
+                guard.items = n
+                if type(m) is not dict:
+                    mid = None
+                    skipped(where(n), "the message", "is not an object: skipped")
                     continue
-                t = _parse_time(m, label)
                 mid = m.get("id")
-                mid = mid if isinstance(mid, int) else -1
+                ts = m.get("date_unixtime")
+                if type(ts) is str and ts.isdecimal() and len(ts) <= 12:     # the usual case, quickly
+                    t = float(ts)
+                    if t > MAX_TIME:
+                        raise BadValue("date_unixtime", TIME_RANGE)
+                else:
+                    t = _parse_time(m)
+                imid = mid if type(mid) is int and -_BIG < mid < _BIG else -1
                 if m.get("type") == "service":
-                    yield from self._service(m, t, mid, people)
+                    yield from self._service(m, t, imid, people, ctx, n)
                     continue
                 fid = m.get("from_id")
                 name = m.get("from")
-                sender = people.by_id("tg:", str(fid), name) if fid is not None else people.anonymous()
+                if type(fid) is str and type(name) is str:
+                    sender = senders.get((fid, name))
+                    if sender is None:
+                        sender = senders[(fid, name)] = people.by_id("tg:", fid, name)
+                else:
+                    fid = _person_id(fid)
+                    name = name if type(name) is str else None
+                    sender = people.by_id("tg:", fid, name) if fid is not None else people.anonymous()
                 text = m.get("text")
                 entities = m.get("text_entities")
                 hrefs = False
-                if isinstance(text, list):
+                if type(text) is list:
                     parts = []
                     for p in text:
-                        if isinstance(p, str):
+                        if type(p) is str:
                             parts.append(p)
-                        elif isinstance(p, dict):
-                            parts.append(str(p.get("text") or ""))
+                        elif type(p) is dict:
+                            pt = p.get("text")
+                            parts.append(pt if type(pt) is str else "")
                             href = p.get("href")
-                            if isinstance(href, str) and href.startswith(("http://", "https://")):
+                            if type(href) is str and href.startswith(_WEB):
                                 hrefs = True
                     if entities is None:
-                        entities = [p for p in text if isinstance(p, dict)]
+                        entities = [p for p in text if type(p) is dict]
                     text = "".join(parts)
-                elif not isinstance(text, str):
+                elif type(text) is not str:
                     text = ""
                 mentions: tuple[int, ...] | None = None
                 if entities:
+                    if type(entities) is not list:
+                        skipped(where(n, mid), "text_entities", "is not a list: ignored")
+                        entities = ()
                     for e in entities:
-                        if not isinstance(e, dict):
+                        if type(e) is not dict:
                             continue
                         et = e.get("type")
+                        if et == "plain":
+                            continue
                         if et == "mention":
-                            u = str(e.get("text") or "").lstrip("@")
+                            u = e.get("text")
+                            u = u.lstrip("@") if type(u) is str else ""
                             if u:
                                 k = people.by_id("tgu:", "@" + u.lower(), "@" + u,
                                                  bot=u.lower().endswith("bot"), sender=False)
                                 mentions = (mentions or ()) + (k,)
                         elif et == "mention_name":
                             uid = e.get("user_id")
-                            if uid is not None:
-                                k = people.by_id("tg:", f"user{int(uid)}", e.get("text") or None, sender=False)
+                            if type(uid) is int:
+                                et_text = e.get("text")
+                                k = people.by_id("tg:", f"user{uid}",
+                                                 et_text if type(et_text) is str and et_text else None, sender=False)
                                 mentions = (mentions or ()) + (k,)
+                            elif uid is not None:
+                                skipped(where(n, mid), "text_entities.user_id",
+                                        "is not a whole number: that mention is ignored")
                         elif et == "text_link":
                             href = e.get("href")
-                            if isinstance(href, str) and href.startswith(("http://", "https://")):
+                            if type(href) is str and href.startswith(_WEB):
                                 hrefs = True
-                flags = 0
                 if text:
-                    if hrefs or ctx.is_ad_text(text):
+                    flags, thash = text_flags(text, is_ad)
+                    if hrefs:
                         flags |= F_AD
-                    if is_question(text):
-                        flags |= F_QUESTION
-                elif hrefs:
-                    flags |= F_AD
+                else:
+                    flags, thash = (F_AD if hrefs else 0), 0
                 rt = m.get("reply_to_message_id")
-                yield Message(t, sender, TEXT, flags, mid, rt if isinstance(rt, int) else -1, mentions,
-                              text_hash(text) if len(text) >= 10 else 0)
-        except ExportError:
-            raise
+                yield Message(t, sender, TEXT, flags, imid, rt if type(rt) is int and -_BIG < rt < _BIG else -1,
+                              mentions, thash)
+        except BadValue as exc:
+            raise ExportError(f"{label}: {where(n, mid)}: {exc.field}: expected {exc.expected}") from None
+        except AdPatternTimeout as exc:
+            raise ad_timeout_error(label, exc, where(n, mid)) from None
+        except GuardError as exc:
+            raise bound_error(label, exc, where(n + 1) + (f", after {where(n, mid)}" if n else "")) from None
         except Exception as exc:  # noqa: BLE001 - ijson raises several types
-            if type(exc).__module__.startswith("ijson") or isinstance(exc, (ValueError, UnicodeDecodeError)):
-                raise json_error(label, exc) from None
+            if is_json_error(exc):
+                raise json_error(label, exc, f"after {where(n, mid)}" if n else "") from None
             raise
-        if not found and "messages" not in keys:
+        if not n and "messages" not in keys:
             raise ExportError(f"{label}: no \"messages\" array; expected {self.description}")
 
     @staticmethod
-    def _service(m: dict[str, Any], t: float, mid: int, people: People) -> Iterator[Message]:
-        aid = m.get("actor_id")
+    def _service(m: dict[str, Any], t: float, mid: int, people: People, ctx: ReadContext,
+                 n: int) -> Iterator[Message]:
+        aid = _person_id(m.get("actor_id"))
         actor = m.get("actor")
-        akey = people.by_id("tg:", str(aid), actor) if aid is not None else people.anonymous()
+        if type(actor) is not str:
+            actor = None
+        akey = people.by_id("tg:", aid, actor) if aid is not None else people.anonymous()
         yield Message(t, akey, SYSTEM, 0, mid)
         action = m.get("action")
+        if action not in ("join_group_by_link", "join_group_by_request", "invite_members", "remove_members"):
+            return
         if action in ("join_group_by_link", "join_group_by_request"):
             yield Message(t, akey, JOIN, actor=None)
-        elif action == "invite_members":
-            for name in m.get("members") or ():
-                if name is not None and name == actor:
-                    joiner = akey                      # a self-invitation: not a referral
-                else:
-                    joiner = people.by_name(name) if name else people.anonymous()
-                yield Message(t, joiner, JOIN, actor=akey)
-        elif action == "remove_members":
-            for name in m.get("members") or ():
-                if name is not None and name == actor:
-                    leaver = akey
-                else:
-                    leaver = people.by_name(name) if name else people.anonymous()
-                yield Message(t, leaver, LEAVE)
+            return
+        members = m.get("members")
+        if members is None:
+            return
+        if type(members) is not list:
+            ctx.skipped(where(n, m.get("id")), "members", "is not a list of names: ignored")
+            return
+        for name in members:
+            if name is not None and type(name) is not str:
+                ctx.skipped(where(n, m.get("id")), "members", "holds something other than a name: ignored")
+                name = None
+            if name is not None and name == actor:
+                who = akey                          # a self-invitation: not a referral
+            else:
+                who = people.by_name(name) if name else people.anonymous()
+            if action == "invite_members":
+                yield Message(t, who, JOIN, actor=akey)
+            else:
+                yield Message(t, who, LEAVE)

@@ -5,10 +5,12 @@ import codecs
 import csv
 import io
 import re
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
-from .base import (CARD, JOIN, RED_ENVELOPE, SYSTEM, TEXT, F_AD, F_QUESTION, ExportError, HashingReader, Message,
-                   People, ReadContext, Reader, is_question, register, text_hash)
+from .base import (CARD, JOIN, MAX_TIME, RED_ENVELOPE, SYSTEM, TEXT, TIME_RANGE, F_AD, F_QUESTION, AdPatternTimeout,
+                   BadValue, ExportError, HashingReader, Message, People, ReadContext, Reader, ad_timeout_error,
+                   check_time, register, text_flags)
+from .bounds import READ_SIZE, BoundedStream, GuardError
 
 COLUMNS = ("localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
            "StrContent", "StrTime", "Remark", "NickName", "Sender")
@@ -19,6 +21,7 @@ CARD_SUBTYPES = frozenset({5, 33, 36})          # link card, mini-program cards
 RED_TYPES = frozenset({436207665})              # and Type 49 / SubType 2001
 
 EXPORTER = "<exporter>"
+MAX_ROW_BYTES = 1 << 20          # one row (its fields included): 1 MiB; a real one takes a few kilobytes
 YOU = "你"
 
 _Q = "[\"“”]"
@@ -78,6 +81,15 @@ def mentions_in(text: str) -> list[str]:
     return [n for n in _AT.findall(text) if n not in _AT_ALL]
 
 
+def _create_time(ct: str) -> float:
+    """CreateTime that is not plain digits: a number written otherwise (1.7e9), else BadValue."""
+    try:
+        t = float(ct)
+    except ValueError:
+        raise BadValue("CreateTime", TIME_RANGE) from None
+    return check_time(t, "CreateTime")
+
+
 @register
 class WeChatCSV(Reader):
     name = "wechat_csv"
@@ -94,63 +106,84 @@ class WeChatCSV(Reader):
         head = stream._f.read(65536)
         stream._f.seek(0)
         enc = detect_encoding(head)
-        buf = io.BufferedReader(stream, 1 << 20)
+        guard = BoundedStream(stream, max_depth=None, max_item_bytes=MAX_ROW_BYTES)
+        buf = io.BufferedReader(guard, READ_SIZE)
         f = io.TextIOWrapper(buf, encoding=enc, newline="")
         rows = csv.reader(f)
+        self._row: list[str] = []
+        self._iL: Optional[int] = None
+        return self._rows(rows, guard, ctx, label, enc, f, buf)
+
+    def _rows(self, rows: Any, guard: BoundedStream, ctx: ReadContext, label: str, enc: str,
+              f: io.TextIOWrapper, buf: io.BufferedIOBase) -> Iterator[Message]:
+        """The rows' records; every problem becomes an ExportError that names its row."""
+        n = 0                           # data rows taken (the header is row 1)
         try:
-            header = [c.strip() for c in next(rows)]
-        except StopIteration:
-            raise ExportError(f"{label}: empty CSV, expected {self.description}") from None
-        idx = {c: i for i, c in enumerate(header)}
-        missing = [c for c in REQUIRED if c not in idx]
-        if missing:
-            raise ExportError(f"{label}: missing CSV column{'s' if len(missing) > 1 else ''} "
-                              f"{', '.join(missing)} (a WeChatMsg/MemoTrace CSV has columns {', '.join(COLUMNS)})")
-        ctx.supports.update({"joins", "inviter", "red_envelopes"})
-        people = ctx.people
-        iT, iS, iIs, iC, iX, iN, iW = (idx[c] for c in REQUIRED)
-        iL = idx.get("localId")
-        width = max(iT, iS, iIs, iC, iX, iN, iW) + 1
-        exporter_names: set[str] = set()
-        ex = None
-        is_ad = ctx.is_ad_text
-        try:
+            try:
+                header = [c.strip() for c in next(rows)]
+            except StopIteration:
+                raise ExportError(f"{label}: empty CSV, expected {self.description}") from None
+            idx = {c: i for i, c in enumerate(header)}
+            missing = [c for c in REQUIRED if c not in idx]
+            if missing:
+                raise ExportError(f"{label}: missing CSV column{'s' if len(missing) > 1 else ''} "
+                                  f"{', '.join(missing)} (a WeChatMsg/MemoTrace CSV has columns {', '.join(COLUMNS)})")
+            ctx.supports.update({"joins", "inviter", "red_envelopes"})
+            people = ctx.people
+            iT, iS, iIs, iC, iX, iN, iW = (idx[c] for c in REQUIRED)
+            iL = idx.get("localId")
+            self._iL = iL
+            width = max(iT, iS, iIs, iC, iX, iN, iW) + 1
+            ex = None
+            is_ad = ctx.is_ad_text
+            by_id = people.by_id
+            senders: dict[tuple[str, Optional[str]], int] = {}     # (Sender, NickName) -> key: most rows repeat both
             for row in rows:
+                n += 1
+                guard.items = n
+                self._row = row
                 if len(row) < width:
                     if not row or row == [""]:
                         continue
-                    raise ExportError(f"{label}: row {rows.line_num}: {len(row)} columns, expected {len(header)}")
-                try:
-                    t = float(int(row[iC]))
-                except ValueError:
+                    raise ExportError(f"{label}: row {rows.line_num}{self._lid()}: {len(row)} columns, "
+                                      f"expected {len(header)}")
+                ct = row[iC]
+                if ct.isdecimal() and len(ct) <= 12:                  # the usual case, quickly
+                    t = float(ct)
+                    if t > MAX_TIME:
+                        raise BadValue("CreateTime", TIME_RANGE)
+                else:
+                    t = _create_time(ct)
+                ty, st = row[iT], row[iS]
+                if ty == "1" and (st == "0" or not st):
+                    typ, sub = 1, 0
+                else:
                     try:
-                        t = float(row[iC])
+                        typ = int(ty)
+                        sub = int(st) if st else 0
                     except ValueError:
-                        raise ExportError(f"{label}: row {rows.line_num}{_lid(row, iL)}: unparseable CreateTime "
-                                          f"{row[iC][:40]!r} (expected Unix seconds)") from None
-                try:
-                    typ = int(row[iT])
-                    sub = int(row[iS]) if row[iS] else 0
-                except ValueError:
-                    raise ExportError(f"{label}: row {rows.line_num}{_lid(row, iL)}: unparseable Type/SubType") from None
+                        raise BadValue("Type/SubType", "whole numbers") from None
                 name = row[iN] or None
                 if row[iIs] == "1":
-                    sender = people.by_id("wx:", EXPORTER, name)
+                    sender = by_id("wx:", EXPORTER, name)
                     if ex is None:
                         ex = sender
                         people.exporter[sender] = 1
-                    if name:
-                        exporter_names.add(name)
                 elif row[iW]:
-                    sender = people.by_id("wx:", row[iW], name)
+                    ck = (row[iW], name)
+                    known = senders.get(ck)
+                    if known is None:
+                        known = senders[ck] = by_id("wx:", row[iW], name)
+                    sender = known
                 elif name:
-                    sender = people.by_id("wxn:", name, name)
+                    sender = by_id("wxn:", name, name)
                 else:
                     sender = people.anonymous()
-                try:
-                    mid = int(row[iL]) if iL is not None else -1
-                except ValueError:
-                    mid = -1
+                mid = -1
+                if iL is not None:
+                    lid = row[iL]
+                    if lid.isdecimal() and len(lid) <= 18:
+                        mid = int(lid)
                 if typ in SYSTEM_TYPES:
                     yield Message(t, sender, SYSTEM, 0, mid)
                     if typ == 10000:
@@ -163,32 +196,47 @@ class WeChatCSV(Reader):
                     text = row[iX]
                     if typ == 49 and text.startswith("<"):
                         text = ""
-                    flags = 0
                     mentions = None
                     if text:
-                        if is_ad(text):
-                            flags |= F_AD
-                        if is_question(text):
-                            flags |= F_QUESTION
-                        names = mentions_in(text)
-                        if names:
-                            mentions = tuple(self._who(people, n) for n in names)
-                    yield Message(t, sender, TEXT, flags, mid, -1, mentions,
-                                  text_hash(text) if len(text) >= 10 else 0)
+                        flags, thash = text_flags(text, is_ad)
+                        if "\u2005" in text:
+                            names = mentions_in(text)
+                            if names:
+                                mentions = tuple(self._who(people, nm) for nm in names)
+                    else:
+                        flags, thash = 0, 0
+                    yield Message(t, sender, TEXT, flags, mid, -1, mentions, thash)
                 elif (typ == 49 and sub == 2001) or typ in RED_TYPES:
                     yield Message(t, sender, RED_ENVELOPE, 0, mid)
                 elif typ == 49 and sub in CARD_SUBTYPES:
                     yield Message(t, sender, CARD, F_AD, mid)
                 else:
                     yield Message(t, sender, TEXT, 0, mid)
+        except BadValue as exc:
+            raise ExportError(f"{label}: row {rows.line_num}{self._lid()}: {exc.field}: "
+                              f"expected {exc.expected}") from None
+        except AdPatternTimeout as exc:
+            raise ad_timeout_error(label, exc, f"row {rows.line_num}{self._lid()}") from None
+        except GuardError:
+            raise ExportError(f"{label}: the row after row {n + 1}: more than {MAX_ROW_BYTES:,} bytes "
+                              "(a real row takes a few kilobytes); the file is refused") from None
         except UnicodeDecodeError:
             raise ExportError(f"{label}: not valid {enc} text near row {rows.line_num} "
                               "(expected UTF-8, with or without BOM, or GB18030)") from None
         except csv.Error as exc:
-            raise ExportError(f"{label}: row {rows.line_num}: malformed CSV ({exc})") from None
+            problem = "a field larger than the limit" if "field limit" in str(exc) else "malformed CSV"
+            raise ExportError(f"{label}: row {rows.line_num}: {problem}") from None
         finally:
             f.detach()
             buf.detach()        # keep the hashing stream open: the caller drains and closes it
+
+    def _lid(self) -> str:
+        """`` (localId 123)`` for the row being read, when its localId is a number (a position
+        in the chat database, not a person)."""
+        iL, row = self._iL, self._row
+        if iL is not None and iL < len(row) and row[iL].isascii() and row[iL].isdigit() and len(row[iL]) <= 18:
+            return f" (localId {row[iL]})"
+        return ""
 
     @staticmethod
     def _who(people: People, name: Optional[str]) -> int:
@@ -197,9 +245,3 @@ class WeChatCSV(Reader):
             people.exporter[k] = 1
             return k
         return people.by_name(name)
-
-
-def _lid(row: list[str], iL: Optional[int]) -> str:
-    if iL is not None and iL < len(row) and row[iL]:
-        return f" (localId {row[iL][:20]})"
-    return ""

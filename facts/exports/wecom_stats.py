@@ -2,10 +2,27 @@
 ``externalcontact/groupchat/statistic`` (``items[] {stat_time, data {...}}``)."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
-from .base import (json_object_head, DayStat, ExportError, HashingReader, ReadContext, Reader, ijson_backend,
-                   json_error, json_header, register)
+from .base import (MAX_TIME, MIN_TIME, TIME_RANGE, BadValue, DayStat, ExportError, HashingReader, ReadContext, Reader,
+                   bound_error, ijson_backend, is_json_error, json_error, json_header, json_items, json_stream,
+                   register, where)
+from .bounds import GuardError
+from .shape import json_shape
+
+
+_MAX_COUNT = 10 ** 15
+
+
+def _whole(v: object, field: str, expected: str, low: float = 0, high: float = _MAX_COUNT) -> int:
+    """A whole number from ``low`` to ``high`` (a number or a string of digits); BadValue otherwise."""
+    if type(v) is str and 0 < len(v) <= 20 and v.isascii() and v.lstrip("-").isdigit():
+        v = int(v)
+    if type(v) is float and v.is_integer():
+        v = int(v) if low <= v <= high else v
+    if type(v) is not int or not low <= v <= high:
+        raise BadValue(field, expected)
+    return v
 
 
 @register
@@ -18,42 +35,41 @@ class WeComStats(Reader):
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:
-        return json_object_head(head) and b'"items"' in head and (b'"stat_time"' in head or b'"errcode"' in head)
+        shape = json_shape(head)
+        if shape is None or not shape.has("items", "array"):
+            return False
+        return shape.has("errcode", "number") or "stat_time" in shape.first_item_keys.get("items", set())
 
     def read(self, stream: HashingReader, ctx: ReadContext, label: str) -> Iterator[DayStat]:
         hdr = json_header(stream.path, label, stop_key="items")
         code = hdr.get("errcode")
-        if isinstance(code, (int, float)) and code != 0:
-            raise ExportError(f"{label}: a WeCom API error response (errcode {int(code)}), no statistics")
+        if type(code) in (int, float) and code != 0:
+            shown = f" (errcode {int(code)})" if type(code) is int and abs(code) < 10 ** 9 else ""
+            raise ExportError(f"{label}: a WeCom API error response{shown}, no statistics")
         backend = ijson_backend()
+        guard = json_stream(stream)
         n = 0
         try:
-            for item in backend.items(stream, "items.item", use_float=True):
+            for item in json_items(backend, guard, "items.item"):
                 n += 1
-                if not isinstance(item, dict):
-                    raise ExportError(f"{label}: item {n}: expected an object with stat_time and data")
-                st: Any = item.get("stat_time")
-                try:
-                    t = float(int(st))
-                except (TypeError, ValueError):
-                    raise ExportError(f"{label}: item {n}: unparseable stat_time {str(st)[:40]!r} "
-                                      "(expected Unix seconds)") from None
+                guard.items = n
+                if type(item) is not dict:
+                    raise BadValue("the item", "an object with stat_time and data")
+                t = float(_whole(item.get("stat_time"), "stat_time", TIME_RANGE, MIN_TIME, MAX_TIME))
                 data = item.get("data")
-                if not isinstance(data, dict):
-                    raise ExportError(f"{label}: item {n} (stat_time {int(t)}): no data object")
+                if type(data) is not dict:
+                    raise BadValue("data", "an object")
                 vals: dict[str, int] = {}
                 for f in DayStat.FIELDS:
                     v = data.get(f)
                     if v is not None:
-                        try:
-                            vals[f] = int(v)
-                        except (TypeError, ValueError):
-                            raise ExportError(f"{label}: item {n} (stat_time {int(t)}): "
-                                              f"{f} is not a number") from None
+                        vals[f] = _whole(v, f"data.{f}", "a whole number from 0")
                 yield DayStat(t, **vals)
-        except ExportError:
-            raise
+        except BadValue as exc:
+            raise ExportError(f"{label}: {where(n, what='item')}: {exc.field}: expected {exc.expected}") from None
+        except GuardError as exc:
+            raise bound_error(label, exc, where(n + 1, what="item")) from None
         except Exception as exc:  # noqa: BLE001 - ijson raises several types
-            if type(exc).__module__.startswith("ijson") or isinstance(exc, (ValueError, UnicodeDecodeError)):
-                raise json_error(label, exc) from None
+            if is_json_error(exc):
+                raise json_error(label, exc, f"after {where(n, what='item')}" if n else "") from None
             raise

@@ -1,12 +1,24 @@
-"""Benchmark of ``shequn facts extract`` (not collected by pytest).
+"""Benchmark of export reading (not collected by pytest).
 
     python tests/benchmarks/bench_extract.py [--messages 1000000] [--formats telegram,wechat,discord]
+                                             [--no-hostile]
 
 Writes a synthetic export of N messages per format into a temporary folder
-(streamed, so the generator itself stays small), then extracts the facts in a
-fresh child process per format and reports messages/s and that process's
-peak memory (ru_maxrss: the whole interpreter, modules included). Also says
-which ijson backend was used.
+(streamed, so the generator itself stays small). Then, side by side, each in
+a fresh child process so that its peak memory (ru_maxrss: the whole
+interpreter, modules included) is its own:
+
+- ``bare``: the bare parse of the same file: ``ijson.items(f, "messages.item")``
+  on ijson's C backend for JSON exports, ``csv.reader`` for the WeChat CSV;
+- ``reader``: shequn's reader of that format, every record taken (the
+  compact messages, before any measuring);
+- ``extract``: ``extract_facts`` on the file, the whole extraction.
+
+It prints seconds (wall and CPU), the ratio of the bare parse's CPU time to
+the reader's and to the extraction's (CPU time: the machine may be shared),
+and peak RSS. Then the hostile files of docs/security.md: a message nested
+100,000 levels deep (200 KB) and one 300 MB message, each refused in a
+child whose time and peak RSS are printed.
 """
 from __future__ import annotations
 
@@ -97,53 +109,124 @@ GENERATORS = {"telegram": (gen_telegram, "result.json"), "discord": (gen_discord
               "wechat": (gen_wechat, "chat.csv")}
 
 
-def run_one(path: str) -> None:
-    """Child process: extract once, print JSON figures."""
-    from shequn.facts.exports import extract_facts
-    from shequn.facts.exports.base import ijson_backend
-    t0 = time.perf_counter()
-    t0c = time.process_time()
-    facts, prov = extract_facts([path], staff=["User 1", "wxid_1"])
-    wall = time.perf_counter() - t0
-    cpu = time.process_time() - t0c
-    n = prov["sources"][0]["messages"]
+def _figures(t0: float, c0: float, n: int, **extra: object) -> None:
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"messages": n, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                      "messages_per_s": int(n / wall), "peak_mb": round(peak_kb / 1024, 1),
-                      "ijson_backend": ijson_backend().backend_name if hasattr(ijson_backend(), "backend_name")
-                      else ijson_backend().__name__,
-                      "messages_per_day": facts.get("engagement", {}).get("messages_per_day")}))
+    print(json.dumps({"messages": n, "seconds": round(time.perf_counter() - t0, 3),
+                      "cpu_seconds": round(time.process_time() - c0, 3), "peak_mb": round(peak_kb / 1024, 1),
+                      **extra}))
+
+
+def run_bare(path: str) -> None:
+    """Child: the bare parse of the file."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    n = 0
+    if path.endswith(".csv"):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for _row in csv.reader(f):
+                n += 1
+        n -= 1                                  # the header
+    else:
+        import ijson
+        backend = ijson.get_backend("yajl2_c")
+        with open(path, "rb") as f:
+            for _m in backend.items(f, "messages.item", use_float=True):
+                n += 1
+    _figures(t0, c0, n)
+
+
+def run_reader(path: str) -> None:
+    """Child: shequn's reader of the file's format, every record taken."""
+    from shequn.facts.exports.base import HashingReader, People, ReadContext
+    from shequn.facts.exports.reading import detect
+    reader_cls = detect(path)[0]
+    t0, c0 = time.perf_counter(), time.process_time()
+    stream = HashingReader(path)
+    n = 0
+    for _m in reader_cls().read(stream, ReadContext(People()), os.path.basename(path)):
+        n += 1
+    stream.drain()
+    _figures(t0, c0, n)
+
+
+def run_extract(path: str) -> None:
+    """Child: extract_facts on the file."""
+    from shequn.facts.exports import ExportError, extract_facts
+    from shequn.facts.exports.base import ijson_backend
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        facts, prov = extract_facts([path], staff=["User 1", "wxid_1"])
+    except ExportError as exc:                # the hostile files
+        _figures(t0, c0, 0, refused=str(exc)[:160])
+        return
+    backend = ijson_backend()
+    _figures(t0, c0, prov["sources"][0]["messages"], ijson_backend=getattr(backend, "backend_name", "?"),
+             messages_per_day=facts.get("engagement", {}).get("messages_per_day"))
+
+
+RUNS = {"bare": run_bare, "reader": run_reader, "extract": run_extract}
+
+
+def child(kind: str, path: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--run", kind, path],
+                         capture_output=True, text=True, env=os.environ.copy())
+    if out.returncode:
+        print(out.stderr, file=sys.stderr)
+        sys.exit(1)
+    return json.loads(out.stdout)               # type: ignore[no-any-return]
+
+
+def gen_hostile(tmp: str) -> list[tuple[str, str]]:
+    """A Telegram export with one message nested 100,000 deep (200 KB), and one with a 300 MB message."""
+    head = '{"name": "g", "type": "private_supergroup", "id": 1, "messages": [' \
+           '{"id": 1, "type": "message", "date_unixtime": "1700000000", "text": "hi"}, '
+    deep = os.path.join(tmp, "deep.json")
+    with open(deep, "w") as f:
+        f.write(head + '{"id": 2, "text": ' + "[" * 100_000 + "]" * 100_000 + "}]}")
+    huge = os.path.join(tmp, "huge.json")
+    with open(huge, "w") as f:
+        f.write(head + '{"id": 2, "date_unixtime": "1700000000", "text": "')
+        block = "a" * (1 << 20)
+        for _ in range(300):
+            f.write(block)
+        f.write('"}]}')
+    return [("nested 100,000 deep (200 KB)", deep), ("one 300 MB message", huge)]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--messages", type=int, default=1_000_000)
     ap.add_argument("--formats", default="telegram,wechat,discord")
-    ap.add_argument("--run", help=argparse.SUPPRESS)
+    ap.add_argument("--no-hostile", action="store_true", help="leave out the hostile files")
+    ap.add_argument("--run", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
-        run_one(args.run)
+        RUNS[args.run[0]](args.run[1])
         return
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
+        print(f"{'format':<9} {'messages':>10} {'MB':>5} | {'bare s (cpu)':>13} {'MB':>5} | "
+              f"{'reader s (cpu)':>14} {'ratio':>5} {'MB':>5} | {'extract s (cpu)':>15} {'ratio':>5} {'MB':>5}",
+              flush=True)
         for fmt in args.formats.split(","):
             gen, fname = GENERATORS[fmt]
             path = os.path.join(tmp, fname)
-            g0 = time.perf_counter()
             gen(path, args.messages, rng)
-            size = os.path.getsize(path)
-            print(f"{fmt}: generated {args.messages:,} messages, {size / 1e6:.0f} MB "
-                  f"in {time.perf_counter() - g0:.0f} s", flush=True)
-            out = subprocess.run([sys.executable, os.path.abspath(__file__), "--run", path],
-                                 capture_output=True, text=True, env=os.environ.copy())
-            if out.returncode:
-                print(out.stderr, file=sys.stderr)
-                sys.exit(1)
-            r = json.loads(out.stdout)
-            print(f"{fmt}: {r['messages']:,} messages in {r['seconds']} s (cpu {r['cpu_seconds']} s): "
-                  f"{r['messages_per_s']:,} messages/s, peak {r['peak_mb']} MB, ijson {r['ijson_backend']}",
+            size = os.path.getsize(path) / 1e6
+            bare, reader, extract = (child(k, path) for k in ("bare", "reader", "extract"))
+            cpu = {k: float(str(r["cpu_seconds"])) for k, r in (("b", bare), ("r", reader), ("e", extract))}
+            print(f"{fmt:<9} {args.messages:>10,} {size:>5.0f} | "
+                  f"{bare['seconds']:>6} ({cpu['b']:>5}) {bare['peak_mb']:>5} | "
+                  f"{reader['seconds']:>7} ({cpu['r']:>5}) {cpu['b'] / cpu['r']:>5.2f} {reader['peak_mb']:>5} | "
+                  f"{extract['seconds']:>8} ({cpu['e']:>5}) {cpu['b'] / cpu['e']:>5.2f} {extract['peak_mb']:>5}",
                   flush=True)
             os.remove(path)
+        if not args.no_hostile:
+            for label, path in gen_hostile(tmp):
+                r = child("extract", path)
+                print(f"hostile: {label}: {r['seconds']} s (cpu {r['cpu_seconds']}), peak {r['peak_mb']} MB: "
+                      f"{r.get('refused', 'NOT REFUSED')}", flush=True)
+                os.remove(path)
 
 
 if __name__ == "__main__":

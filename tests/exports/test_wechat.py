@@ -105,7 +105,7 @@ def test_missing_columns_are_named(write_wx):
 
 def test_bad_create_time_names_row(write_wx):
     rows = [(1, 1, 0, 0, A, "ok", "甲", "w1"), (7, 1, 0, 0, "yesterday", "x", "乙", "w2")]
-    with pytest.raises(ExportError, match=r"group\.csv: row 3 \(localId 7\): unparseable CreateTime"):
+    with pytest.raises(ExportError, match=r"group\.csv: row 3 \(localId 7\): CreateTime: expected a timestamp in Unix seconds"):
         extract_facts([write_wx(rows)])
 
 
