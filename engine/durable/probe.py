@@ -15,7 +15,7 @@ from typing import Any
 from shequn.facts.loader import validate_facts
 
 from shequn.durable.matcher import Matcher
-from shequn.durable.program import Program, community_json, compile_single, encode_facts
+from shequn.durable.program import Program, community_json, compile_single
 from shequn.durable.verdicts import verdict_alone
 from shequn.rules.ruleset import Rule
 from shequn.rules.verdict import Verdict
@@ -54,6 +54,6 @@ class Probe:
         facts = validate_facts(data, f"example of {rule.id}")
         flat = facts.flat()
         matcher, program = self._compiled(rule, current)
-        encoded, bucket = encode_facts(flat), program.bucket_json
+        encoded, bucket = program.encode(flat), program.bucket_json
         fired = matcher.run(lambda sid: f"[{community_json(sid, bucket, encoded)}]", lambda name, sid: [])
         return verdict_alone(program, fired, flat)

@@ -40,7 +40,7 @@ from typing import Any, Iterator
 
 from shequn.facts.vocabulary import BY_NAME
 
-from shequn.lang import ast
+from shequn.lang import ast, exact
 from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
 from shequn.lang.rewrite import encode_value, substitute
 from shequn.rules.ruleset import Rule
@@ -78,6 +78,31 @@ class Program:
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     bucket_json: str = ""
+    exact: dict[str, tuple[ast.Expr, ast.Expr]] = field(default_factory=dict)   # comparisons decided exactly (lang/exact.py)
+    reads: frozenset[str] = frozenset()           # the properties some durable rule reads
+
+    def encode(self, flat: dict[str, Any]) -> str:
+        """The community's facts as durable is sent them: only the properties some rule reads,
+        and the sign of each comparison with arithmetic, computed exactly."""
+        encoded = encode_facts(flat, self.reads)
+        if self.exact:
+            signs = ",".join(f"{json.dumps(k)}:{v}" for k, v in exact.signs(self.exact, flat).items())
+            encoded = f"{encoded},{signs}" if encoded and signs else encoded or signs
+        return encoded
+
+
+def _read_properties(cond: Any, out: set[str]) -> None:
+    """The property names a durable condition reads ($-keys are operators; {"$m": name} reads name)."""
+    if isinstance(cond, dict):
+        for k, v in cond.items():
+            if k == "$m":
+                out.add(v)
+            elif not k.startswith("$"):
+                out.add(k)
+            _read_properties(v, out)
+    elif isinstance(cond, list):
+        for c in cond:
+            _read_properties(c, out)
 
 
 def _width(cond: Cond) -> int:
@@ -99,6 +124,12 @@ class _Builder:
     def __init__(self, rules: list[Rule]) -> None:
         self.program = Program(rules=list(rules))
         self.pending: list[tuple[str, list[dict[str, Any]], Cond, Outcome]] = []
+
+    def exactly(self, *nodes: ast.Expr | None) -> None:
+        """Note the comparisons of these conditions that are decided exactly."""
+        for node in nodes:
+            if node is not None:
+                self.program.exact.update(exact.comparisons(node))
 
     def add(self, name: str, cond: Cond, outcome: Outcome,
             markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
@@ -135,6 +166,10 @@ class _Builder:
         # when the first fact asserted on a ruleset matches no rule at all.
         prog.definitions[SEEN] = {"all": [{"m": {"_a0": 1}}]}
         prog.outcomes[SEEN] = Outcome(-1, Fired.SEEN)
+        reads: set[str] = set()
+        for definition in prog.definitions.values():
+            _read_properties(definition["all"][-1]["m"], reads)
+        prog.reads = frozenset(reads)
         prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
         return prog
 
@@ -142,6 +177,7 @@ class _Builder:
 def _outcome_rules(b: _Builder, i: int, node: ast.Expr, applies: ast.Expr | None, markers: list[dict[str, Any]],
                    suffix: str, stage: int = 0, at_most: int = 0) -> None:
     """The durable rules of rule i: violated, and passed although a fact is unknown, both only where it applies."""
+    b.exactly(node, applies)
     where = compile_condition(applies, "T") if applies is not None else True
     b.add(f"{i}:T{suffix}", conj([where, compile_condition(node, "T")]), Outcome(i, Fired.VIOLATED, stage, at_most), markers)
     unknown = undecided(node)
@@ -191,6 +227,7 @@ def compile_program(rules: list[Rule]) -> Program:
             _outcome_rules(b, i, node, rule.applicability, markers, suffix, k, j)
     for k in STAGES:
         essentials = [essential_of(r) for r in rules if r.gate and r.stage == k]
+        b.exactly(*essentials)
         # stage.current: the first stage whose essentials are not all passed
         reached = _marker("reached", k)
         b.add(f"g{k}:done", conj([compile_condition(e, "F") for e in essentials]), Outcome(-1, Fired.STAGE_DONE, k), reached)
@@ -225,14 +262,18 @@ _KEYS = {f.name: json.dumps(f.name) + ":" for f in BY_NAME.values()}
 _LISTS = {f.name: f.values for f in BY_NAME.values() if f.kind == "enumlist"}
 
 
-def encode_facts(flat: dict[str, Any]) -> str:
-    """The community's known facts as JSON properties (list facts become flags)."""
+def encode_facts(flat: dict[str, Any], reads: frozenset[str] | None = None) -> str:
+    """The community's known facts as JSON properties (list facts become flags); with `reads`,
+    only those properties (what no rule reads cannot change what fires)."""
     parts: list[str] = []
     for name, value in flat.items():
         values = _LISTS.get(name)
         if values is not None:
             present = set(value)
-            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in values)
+            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in values
+                         if reads is None or f"{name}.{v}" in reads)
+        elif reads is not None and name not in reads:
+            continue
         elif value is True or value is False:
             parts.append(_KEYS[name] + ("true" if value else "false"))
         elif type(value) is int:

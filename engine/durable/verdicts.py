@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, cast
 
-from shequn.durable.program import STAGES, Fired, Outcome, Program, community_json, encode_facts, marker_json
+from shequn.durable.program import STAGES, Fired, Outcome, Program, community_json, marker_json
 from shequn.rules.ruleset import Rule
 from shequn.rules.verdict import Verdict, inapplicable, verdict_of
 
@@ -97,6 +97,7 @@ class Reader:
     """Runs of a compiled program: the facts to assert, the stage chaining, the verdicts."""
 
     def __init__(self, program: Program) -> None:
+        self._program = program
         self._outcomes = program.outcomes
         self._bucket = program.bucket_json
         self._reads = [_Reads.of(r) for r in program.rules]
@@ -107,7 +108,7 @@ class Reader:
 
     def facts_json(self, flat: dict[str, Any]) -> Callable[[str], str]:
         """The session's first facts: the community, `reached 1` and `checked 1`."""
-        encoded, bucket = encode_facts(flat), self._bucket
+        encoded, bucket = self._program.encode(flat), self._bucket
         return lambda sid: (f"[{community_json(sid, bucket, encoded)},{marker_json('reached', 1, sid)},"
                             f"{marker_json('checked', 1, sid)}]")
 
