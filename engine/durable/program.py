@@ -40,7 +40,8 @@ from typing import Any, Iterator
 
 from shequn.facts.vocabulary import BY_NAME
 
-from shequn.lang import ast, exact
+from shequn.lang import ast
+from shequn.lang.exact import Comparisons, comparisons
 from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
 from shequn.lang.rewrite import encode_value, substitute
 from shequn.rules.ruleset import Rule
@@ -80,13 +81,14 @@ class Program:
     bucket_json: str = ""
     exact: dict[str, tuple[ast.Expr, ast.Expr]] = field(default_factory=dict)   # comparisons decided exactly (lang/exact.py)
     reads: frozenset[str] = frozenset()           # the properties some durable rule reads
+    signs: Comparisons = field(default_factory=lambda: Comparisons({}))
 
     def encode(self, flat: dict[str, Any]) -> str:
         """The community's facts as durable is sent them: only the properties some rule reads,
         and the sign of each comparison with arithmetic, computed exactly."""
         encoded = encode_facts(flat, self.reads)
-        if self.exact:
-            signs = ",".join(f"{json.dumps(k)}:{v}" for k, v in exact.signs(self.exact, flat).items())
+        if self.signs:
+            signs = ",".join(f"{json.dumps(k)}:{v}" for k, v in self.signs.signs(flat).items())
             encoded = f"{encoded},{signs}" if encoded and signs else encoded or signs
         return encoded
 
@@ -129,7 +131,7 @@ class _Builder:
         """Note the comparisons of these conditions that are decided exactly."""
         for node in nodes:
             if node is not None:
-                self.program.exact.update(exact.comparisons(node))
+                self.program.exact.update(comparisons(node))
 
     def add(self, name: str, cond: Cond, outcome: Outcome,
             markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
@@ -170,6 +172,7 @@ class _Builder:
         for definition in prog.definitions.values():
             _read_properties(definition["all"][-1]["m"], reads)
         prog.reads = frozenset(reads)
+        prog.signs = Comparisons(prog.exact)
         prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
         return prog
 

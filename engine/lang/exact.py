@@ -3,10 +3,10 @@
 `a + b < 0.5` rewritten for the matcher as `a < 0.5 - b` and computed in
 floating point is wrong at the boundary: shares of 0.1, 0.1, 0.1, 0.1 and
 0.1 add up to exactly 0.5, yet `0.5 - 0.1 - 0.1 - 0.1 - 0.1` is
-0.09999999999999998. So a comparison whose sides compute anything (a sum, a
+0.10000000000000003, above the first 0.1. So a comparison whose sides compute anything (a sum, a
 difference, a product, a ratio of facts) is decided here instead, once per
 evaluation: each value is read as the decimal the matcher is given (at most
-10 decimals, `format_number`), the two sides are computed as fractions, and
+10 decimals, `format_number`), the two sides are computed exactly, and
 the sign of their difference (-1, 0 or 1) is what the matcher compares with
 0. The sign is left out, and the comparison unknown, when a fact it reads is
 unknown or a divisor is zero. The compiler (durable/compiler.py) and the
@@ -14,9 +14,12 @@ interpreter (lang/interpreter.py) both use this, so they cannot disagree.
 """
 from __future__ import annotations
 
+import decimal
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Union, cast
 
+from shequn.errors import ExpressionTypeError
 from shequn.lang import ast
 from shequn.lang.rewrite import fold_constants
 
@@ -35,56 +38,117 @@ def key(left: ast.Expr, right: ast.Expr) -> str:
     return f"~({fold_constants(left)})-({fold_constants(right)})"
 
 
-def decimal(value: Any) -> Fraction:
-    """A number as the exact value of the decimal the matcher is given."""
-    if isinstance(value, int):
-        return Fraction(value)
-    return Fraction(ast.format_number(float(value)))
+# Sums and differences of decimals are exact in Decimal with enough digits (facts are
+# at most 1e9 with 10 decimals); a quotient that does not terminate (1 / 3) raises
+# Inexact, and that comparison is computed again in fractions.
+_DIGITS = decimal.Context(prec=80, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero])
 
 
 class _Unknown(Exception):
     """A fact is unknown or a divisor is zero: the comparison cannot be decided."""
 
 
-def _value(node: ast.Expr, flat: Mapping[str, Any], memo: dict[str, Fraction]) -> Fraction:
+Number = Union[Decimal, Fraction]
+Getter = Callable[[str], Decimal]
+Memo = dict[str, Number]
+_Compiled = Callable[[Getter, Memo, bool], Number]
+
+
+def number(value: Any) -> Decimal:
+    """A fact's or literal's number as the exact decimal the matcher is given."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Unknown(repr(value))
+    return Decimal(value) if isinstance(value, int) else Decimal(ast.format_number(value))
+
+
+def _arith(op: str, a: Number, b: Number, fractions: bool) -> Number:
+    if fractions:
+        fa, fb = Fraction(a), Fraction(b)
+        if op == "/":
+            if fb == 0:
+                raise _Unknown("division by zero")
+            return fa / fb
+        return fa + fb if op == "+" else fa - fb if op == "-" else fa * fb
+    da, db = cast(Decimal, a), cast(Decimal, b)
+    if op == "+":
+        return _DIGITS.add(da, db)
+    if op == "-":
+        return _DIGITS.subtract(da, db)
+    if op == "*":
+        return _DIGITS.multiply(da, db)
+    if db == 0:
+        raise _Unknown("division by zero")
+    return _DIGITS.divide(da, db)
+
+
+def _compile(node: ast.Expr) -> _Compiled:
+    """A side of a comparison as a function of the facts (each computed part remembered per evaluation)."""
+    node = fold_constants(node)
     if isinstance(node, ast.Literal):
-        return decimal(node.value)
+        literal = number(node.value)
+        return lambda get, memo, fractions: literal
     if isinstance(node, ast.Name):
-        value = flat.get(node.name)
-        if value is None or isinstance(value, (bool, str, list, tuple)):
-            raise _Unknown(node.name)
-        return decimal(value)
+        name = node.name
+        return lambda get, memo, fractions: get(name)
     text = str(node)
-    if text in memo:
-        return memo[text]
     if isinstance(node, ast.Neg):
-        result = -_value(node.operand, flat, memo)
-    elif isinstance(node, ast.Arith):
-        a, b = _value(node.left, flat, memo), _value(node.right, flat, memo)
-        if node.op == "+":
-            result = a + b
-        elif node.op == "-":
-            result = a - b
-        elif node.op == "*":
-            result = a * b
-        elif b == 0:
-            raise _Unknown("division by zero")
-        else:
-            result = a / b
-    else:
-        raise _Unknown(text)
-    memo[text] = result
-    return result
+        inner = _compile(node.operand)
+
+        def negated(get: Getter, memo: Memo, fractions: bool) -> Number:
+            return -inner(get, memo, fractions)
+        return negated
+    if isinstance(node, ast.Arith):
+        left, right, op = _compile(node.left), _compile(node.right), node.op
+
+        def computed(get: Getter, memo: Memo, fractions: bool) -> Number:
+            k = text if not fractions else "/" + text
+            value = memo.get(k)
+            if value is None:
+                value = memo[k] = _arith(op, left(get, memo, fractions), right(get, memo, fractions), fractions)
+            return value
+        return computed
+    raise ExpressionTypeError(f"cannot compute '{node}'", column=node.pos)
 
 
-def sign(left: ast.Expr, right: ast.Expr, flat: Mapping[str, Any], memo: dict[str, Fraction] | None = None) -> int | None:
+class Comparisons:
+    """Comparisons decided exactly, compiled once: `signs(flat)` gives each one's sign, by key."""
+
+    def __init__(self, atoms: Mapping[str, tuple[ast.Expr, ast.Expr]]) -> None:
+        self._atoms = [(k, _compile(left), _compile(right)) for k, (left, right) in atoms.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self._atoms)
+
+    def signs(self, flat: Mapping[str, Any]) -> dict[str, int]:
+        """-1, 0 or 1 for every comparison that can be decided on `flat` (left below, equal to, above right)."""
+        numbers: dict[str, Decimal] = {}
+
+        def get(name: str) -> Decimal:
+            value = numbers.get(name)
+            if value is None:
+                raw = flat.get(name)
+                if raw is None:
+                    raise _Unknown(name)
+                value = numbers[name] = number(raw)
+            return value
+
+        memo: Memo = {}
+        out: dict[str, int] = {}
+        for k, left, right in self._atoms:
+            try:
+                try:
+                    a, b = left(get, memo, False), right(get, memo, False)
+                except decimal.Inexact:        # a quotient that does not terminate
+                    a, b = left(get, memo, True), right(get, memo, True)
+            except _Unknown:
+                continue
+            out[k] = (a > b) - (a < b)
+        return out
+
+
+def sign(left: ast.Expr, right: ast.Expr, flat: Mapping[str, Any]) -> int | None:
     """-1, 0 or 1 as `left` is below, equal to or above `right`; None when undecided."""
-    memo = {} if memo is None else memo
-    try:
-        difference = _value(left, flat, memo) - _value(right, flat, memo)
-    except _Unknown:
-        return None
-    return (difference > 0) - (difference < 0)
+    return Comparisons({"": (left, right)}).signs(flat).get("")
 
 
 def holds(op: str, s: int) -> bool:
@@ -107,15 +171,4 @@ def comparisons(node: ast.Expr) -> dict[str, tuple[ast.Expr, ast.Expr]]:
             walk(c)
 
     walk(node)
-    return out
-
-
-def signs(atoms: Mapping[str, tuple[ast.Expr, ast.Expr]], flat: Mapping[str, Any]) -> dict[str, int]:
-    """The sign of every comparison in `atoms` that can be decided on `flat`."""
-    memo: dict[str, Fraction] = {}
-    out: dict[str, int] = {}
-    for k, (left, right) in atoms.items():
-        s = sign(left, right, flat, memo)
-        if s is not None:
-            out[k] = s
     return out
