@@ -176,3 +176,20 @@ def undecided(node: ast.Expr) -> Cond:
     walk(node)
     return disj(tests)
 
+
+
+def settles_only_when_decided(node: ast.Expr, mode: str = "F") -> bool:
+    """Whether the condition can be definitely true (T) or false (F) only once every
+    comparison it makes is decided. Then "passed although a fact is unknown" can never
+    happen, and that durable rule is not compiled. Cautious: False when unsure."""
+    if isinstance(node, ast.Not):
+        return settles_only_when_decided(node.operand, "T" if mode == "F" else "F")
+    if isinstance(node, (ast.And, ast.Or)):
+        constants = [i for i in node.items if not ast.names(i)]     # `stage.current == 2` on stage 2, say
+        if any(compile_condition(i, mode) is True for i in constants):
+            return False                         # a constant part settles it alone
+        items = [i for i in node.items if ast.names(i)]
+        if isinstance(node, ast.And) == (mode == "T"):       # every part must settle the same way
+            return all(settles_only_when_decided(i, mode) for i in items)
+        return len(items) == 1 and settles_only_when_decided(items[0], mode)  # one part may settle it alone
+    return bool(ast.names(node))                 # an atom is settled only when decided

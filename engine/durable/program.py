@@ -42,7 +42,7 @@ from shequn.facts.vocabulary import BY_NAME
 
 from shequn.lang import ast
 from shequn.lang.exact import Comparisons, comparisons
-from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
+from shequn.durable.compiler import Cond, compile_condition, conj, disj, settles_only_when_decided, undecided
 from shequn.lang.rewrite import encode_value, substitute
 from shequn.rules.ruleset import Rule
 
@@ -184,7 +184,7 @@ def _outcome_rules(b: _Builder, i: int, node: ast.Expr, applies: ast.Expr | None
     where = compile_condition(applies, "T") if applies is not None else True
     b.add(f"{i}:T{suffix}", conj([where, compile_condition(node, "T")]), Outcome(i, Fired.VIOLATED, stage, at_most), markers)
     unknown = undecided(node)
-    if unknown is not False:
+    if unknown is not False and not settles_only_when_decided(node):
         b.add(f"{i}:P{suffix}", conj([where, compile_condition(node, "F"), unknown]),
               Outcome(i, Fired.PASSED_DESPITE_UNKNOWN, stage, at_most), markers)
 
