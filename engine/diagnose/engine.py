@@ -13,10 +13,12 @@ import datetime as _dt
 import difflib
 import os
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Literal, Mapping, overload, Sequence, TYPE_CHECKING
 
 from shequn.facts.loader import FactsError, validate_facts
 from shequn.facts.model import Facts
+from shequn.facts.vocabulary import BY_NAME
 from shequn.rulesets import builtin_paths
 
 from shequn import __version__
@@ -25,6 +27,7 @@ from shequn.durable.matcher import Matcher
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
+from shequn.report.verdicts import VERDICTS_VERSION, StageBounds, Unjudged, Verdicts, Violated
 from shequn.rules.names import DIMENSIONS
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
 from shequn.rules.selection import select_rules
@@ -39,6 +42,9 @@ if TYPE_CHECKING:                                    # both are imported when fi
     from shequn.diagnose.measured import Measured, Written
 
 __all__ = ["Engine"]
+
+DETAILS = ("report", "verdicts")
+DERIVED = frozenset(name for name, fact in BY_NAME.items() if fact.derived)
 
 
 class Engine:
@@ -89,24 +95,59 @@ class Engine:
 
     # -- evaluation ----------------------------------------------------------
 
-    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None) -> Report:
-        """Diagnose one community. A dict is validated first (FactsError on bad input)."""
+    @overload
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None,
+                 detail: Literal["report"] = "report") -> Report: ...
+    @overload
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None,
+                 detail: Literal["verdicts"]) -> Verdicts: ...
+
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None,
+                 detail: str = "report") -> Report | Verdicts:
+        """Diagnose one community. A dict is validated first (FactsError on bad input).
+
+        `detail="verdicts"` gives the diagnosis as rule ids and values only
+        (report/verdicts.py), which `report()` expands to the full report.
+        """
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be 'report' or 'verdicts', not {detail!r}")
         if not isinstance(facts, Facts):
             facts = validate_facts(facts)
         flat = facts.flat()
         fired = self._matcher.run(self._reader.facts_json(flat), self._reader.chain)
-        return self._report(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
+        judged = self._judge(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
+        return self._report(judged) if detail == "report" else self._verdicts(judged)
+
+    def report(self, verdicts: Verdicts, *, today: _dt.date | None = None) -> Report:
+        """The full report of a community diagnosed with `detail="verdicts"`, as `evaluate` gives it."""
+        data: dict[str, Any] = {}
+        for name, value in verdicts.facts.items():
+            section, key = name.split(".", 1)
+            if key.startswith("source_shares."):
+                data.setdefault(section, {}).setdefault("source_shares", {})[key.split(".", 1)[1]] = value
+            else:
+                data.setdefault(section, {})[key] = value
+        if verdicts.waivers:
+            data["waivers"] = [dict(w) for w in verdicts.waivers]
+        return self.evaluate(validate_facts(data, f"verdicts of {verdicts.community}"), today=today)
 
     @overload
     def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
-                      on_error: Literal["raise", "skip"] = "raise") -> Iterator[Report]: ...
+                      on_error: Literal["raise", "skip"] = "raise", detail: Literal["report"] = "report") -> Iterator[Report]: ...
     @overload
     def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
-                      on_error: Literal["yield"]) -> Iterator[Report | FactsError]: ...
+                      on_error: Literal["yield"], detail: Literal["report"] = "report") -> Iterator[Report | FactsError]: ...
+    @overload
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
+                      on_error: Literal["raise", "skip"] = "raise", detail: Literal["verdicts"]) -> Iterator[Verdicts]: ...
+    @overload
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
+                      on_error: Literal["yield"], detail: Literal["verdicts"]) -> Iterator[Verdicts | FactsError]: ...
 
     def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *,
-                      on_error: str = "raise") -> Iterator[Report | FactsError]:
-        """Evaluate communities one after another, yielding each report.
+                      on_error: str = "raise", detail: str = "report") -> Iterator[Report | Verdicts | FactsError]:
+        """Evaluate communities one after another, yielding each report (or, with
+        `detail="verdicts"`, each community's verdicts: report/verdicts.py).
 
         A bad item (a dict that does not validate) raises FactsError by default
         (`on_error="raise"`), is left out with `on_error="skip"`, or is yielded
@@ -115,9 +156,12 @@ class Engine:
         """
         if on_error not in ("raise", "skip", "yield"):
             raise ValueError(f"on_error must be 'raise', 'skip' or 'yield', not {on_error!r}")
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be 'report' or 'verdicts', not {detail!r}")
+        today = _dt.date.today()
         for item in items:
             try:
-                yield self.evaluate(item)
+                yield self.evaluate(item, today=today, detail=detail)      # type: ignore[call-overload]  # detail is checked above
             except FactsError as exc:
                 if on_error == "raise":
                     raise
@@ -133,36 +177,59 @@ class Engine:
 
     # -- reading the run ---------------------------------------------------
 
-    def _report(self, facts: Facts, flat: dict[str, Any], run: Run, today: _dt.date) -> Report:
-        """Stage, findings, plan, scores (docs/scoring.md) and questions of one run."""
+    def _judge(self, facts: Facts, flat: dict[str, Any], run: Run, today: _dt.date) -> _Judged:
+        """What both the report and the verdicts are made of: no report object is built here."""
         judged = _by_verdict(self._infos, run.verdicts)
-        violated, passed = judged[Verdict.VIOLATED], judged[Verdict.PASSED]
         waivers = findings_.waivers(facts, today)
+        leaders = findings_.leaders(judged[Verdict.VIOLATED], flat, run.current, waivers)
+        blocking = stages.blockers(self._essentials[run.current], run)
+        todo = stages.action_infos(judged[Verdict.VIOLATED], blocking, flat)
+        chosen = plan_.choose(leaders, todo, flat, {i.rule.id for i in blocking}, waivers)
+        return _Judged(facts, flat, run, judged, waivers, leaders, blocking, todo, chosen, *_tallies(judged))
+
+    def _report(self, j: _Judged) -> Report:
+        """Stage, findings, plan, scores (docs/scoring.md) and questions of one run."""
+        facts, flat, run, judged = j.facts, j.flat, j.run, j.judged
         bound = stages.first_violated(self._essentials, run)
         values = {**flat, "stage.current": run.current, "stage.at_most": run.at_most,
                   "stage.violated_essential": bound.rule.title if bound else None}
-        found = findings_.findings(violated, flat, values, run.current, waivers)
-        blocking = stages.blockers(self._essentials[run.current], run)
+        found = findings_.findings(j.leaders, flat, values, j.waivers)
         confirm = stages.to_confirm(self._essentials, run, flat)
-        actions = stages.actions(violated, blocking, flat)
-        unevaluated = questions.not_evaluated(judged[Verdict.NOT_EVALUATED], run, flat)
-        overall, by_dimension = _tallies(judged)
+        unknown = questions.unknowns(judged[Verdict.NOT_EVALUATED], run, flat)
         c = facts.community
         return build(Report,
             schema_version=SCHEMA_VERSION,
             community=build(CommunityInfo, name=c.name, platform=c.platform, type=c.type, goal=c.goal,
                             members=facts.size.members),
             engine=self._info,
-            summary=_summary(found, overall, len(passed), len(unevaluated)),
-            scores={d: t.score for d, t in by_dimension.items()},
-            coverage={d: t.coverage for d, t in by_dimension.items()},
-            stage=stages.stage_info(run, c.declared_stage, blocking, confirm),
-            plan=plan_.plan(found, actions, self._info_by_id, {i.rule.id for i in blocking}),
-            findings=found, actions=actions, not_evaluated=unevaluated,
+            summary=_summary(found, j.overall, len(judged[Verdict.PASSED]), len(unknown)),
+            scores={d: t.score for d, t in j.by_dimension.items()},
+            coverage={d: t.coverage for d, t in j.by_dimension.items()},
+            stage=stages.stage_info(run, c.declared_stage, j.blocking, confirm),
+            plan=plan_.plan(j.chosen, flat),
+            findings=found, actions=stages.actions(j.todo, flat), not_evaluated=questions.not_evaluated(unknown),
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
-            passed=[info.rule.id for info in passed],
-            questions=questions.questions(unevaluated, self._info_by_id, run, confirm),
-            problems=[w["problem"] for w in waivers.values() if "problem" in w] + self._unknown_waivers(waivers))
+            passed=[info.rule.id for info in judged[Verdict.PASSED]],
+            questions=questions.questions(questions.ranked(unknown, run, confirm)),
+            problems=[w["problem"] for w in j.waivers.values() if "problem" in w] + self._unknown_waivers(j.waivers))
+
+    def _verdicts(self, j: _Judged) -> Verdicts:
+        """The run as rule ids and values (report/verdicts.py)."""
+        flat, judged, waivers = j.flat, j.judged, j.waivers
+        facts = j.facts
+        return build(Verdicts,
+            verdicts_version=VERDICTS_VERSION, community=facts.community.name,
+            score=j.overall.score, coverage=j.overall.coverage or 0.0,
+            stage=build(StageBounds, current=j.run.current, at_most=j.run.at_most),
+            plan=[info.rule.id for info, _ in j.chosen],
+            violated=[build(Violated, rule=info.rule.id, evidence=info.evidence_in(flat),
+                            waived=bool(waivers) and waivers.get(info.rule.id, {}).get("active", False))
+                      for info in judged[Verdict.VIOLATED]],
+            not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
+            not_evaluated=[build(Unjudged, rule=info.rule.id, missing=missing)
+                           for info, missing in questions.unknowns(judged[Verdict.NOT_EVALUATED], j.run, flat)],
+            facts={n: v for n, v in flat.items() if n not in DERIVED},
+            waivers=[w.model_dump(mode="json", exclude_none=True) for w in facts.waivers or []])
 
     def _unknown_waivers(self, waivers: dict[str, dict[str, Any]]) -> list[str]:
         """A waiver for a rule that does not exist waives nothing: say so (a typo, or a rule since removed)."""
@@ -172,6 +239,22 @@ class Engine:
                 near = difflib.get_close_matches(rule_id, list(self._info_by_id), n=1)
                 out.append(f"waivers: rule '{rule_id}' does not exist" + (f" (did you mean '{near[0]}'?)" if near else ""))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """One run read for the report or the verdicts."""
+    facts: Facts
+    flat: dict[str, Any]
+    run: Run
+    judged: dict[Verdict, list[RuleInfo]]
+    waivers: dict[str, dict[str, Any]]
+    leaders: list[findings_.Leader]
+    blocking: list[RuleInfo]
+    todo: list[RuleInfo]
+    chosen: list[plan_.Chosen]
+    overall: Tally
+    by_dimension: dict[str, Tally]
 
 
 def _by_verdict(infos: list[RuleInfo], verdicts: list[Verdict]) -> dict[Verdict, list[RuleInfo]]:
@@ -188,8 +271,8 @@ def _tallies(judged: dict[Verdict, list[RuleInfo]]) -> tuple[Tally, dict[str, Ta
     for verdict, outcome in ((Verdict.PASSED, True), (Verdict.VIOLATED, False), (Verdict.NOT_EVALUATED, None)):
         for info in judged[verdict]:
             if not info.stage_action:
-                overall.add(info.rule.severity, outcome)
-                by_dimension[info.rule.dimension].add(info.rule.severity, outcome)
+                overall.add_weight(info.weight, outcome)
+                by_dimension[info.finding_base["dimension"]].add_weight(info.weight, outcome)
     return overall, by_dimension
 
 
