@@ -331,19 +331,24 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
         raise FactsError([Problem(file, "", f"the top level must be a mapping of sections, got {type(data).__name__}")])
     problems: list[Problem] = []
     facts: Facts | None
+    cross: list[tuple[str, str]] | None = None       # found by the model's own check, which runs once
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             if err["type"] == "value_error" and not err["loc"]:
-                continue            # cross-fact problems, reported below with their own paths
+                cross = list(getattr(err.get("ctx", {}).get("error"), "problems", []))
+                continue
             problems.append(_problem_from_error(err, file, lines))
         facts = None
     except RecursionError:
         raise FactsError([Problem(file, "", "nested too deeply")]) from None
-    for path, message in cross_problems(_flatten(data)):
+    if facts is None and cross is None:
+        # some fact failed, so the model never compared them: compare the values as given
+        cross = cross_problems(_flatten(data))
+    for path, message in cross or []:
         problems.append(Problem(file, path, message, lines.get(path)))
-    if problems or facts is None:     # None only with problems: the cross-fact ones are found again above
+    if problems or facts is None:
         raise FactsError(problems)
     return facts
 
