@@ -217,12 +217,14 @@ class Engine:
         """The run as rule ids and values (report/verdicts.py)."""
         flat, judged, waivers = j.flat, j.judged, j.waivers
         facts = j.facts
+        leading = {info.rule.id for _, info, _ in j.leaders}
         return build(Verdicts,
             verdicts_version=VERDICTS_VERSION, community=facts.community.name,
             score=j.overall.score, coverage=j.overall.coverage or 0.0,
             stage=build(StageBounds, current=j.run.current, at_most=j.run.at_most),
             plan=[info.rule.id for info, _ in j.chosen],
             violated=[build(Violated, rule=info.rule.id, evidence=info.evidence_in(flat),
+                            role="action" if info.stage_action else "finding" if info.rule.id in leading else "related",
                             waived=bool(waivers) and waivers.get(info.rule.id, {}).get("active", False))
                       for info in judged[Verdict.VIOLATED]],
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],

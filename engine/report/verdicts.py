@@ -30,6 +30,8 @@ class Violated(BaseModel):
     model_config = _MODEL
     rule: str
     evidence: dict[str, Any]
+    role: str = Field(description="finding (the report shows it), related (folded into a finding of the same cause) "
+                                  "or action (a next action of the current stage)")
     waived: bool = Field(False, description="an active waiver in the facts covers it")
 
 
