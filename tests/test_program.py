@@ -43,3 +43,18 @@ def test_only_the_properties_some_rule_reads_are_sent():
     assert "community.name" not in sent
     assert all(f'"conversion.methods.{v}"' in sent for v in ("forum",) if f"conversion.methods.{v}" in program.reads)
     assert len(sent) < len(encode_facts(flat))
+
+
+def test_applies_is_matched_only_where_it_can_hold_with_a_fact_unknown():
+    """`<n>:A` is compiled only for an `applies` that can be true while a fact it reads is unknown
+    (`a or b`); elsewhere the rule applies when those facts are known and `<n>:N` did not fire."""
+    from shequn.durable.program import applies_when_decided
+
+    program = shequn.Engine()._program
+    with_a = {int(n.split(":")[0]) for n in program.definitions if n.endswith(":A")}
+    with_applies = [i for i, r in enumerate(program.rules) if r.applicability is not None]
+    assert with_a < set(with_applies)
+    for i in with_applies:
+        assert (i in with_a) is not applies_when_decided(program.rules[i].applicability)
+    assert not applies_when_decided(parse('community.platform == "wechat" or size.members > 100'))
+    assert applies_when_decided(parse('community.platform == "wechat" and size.members > 100'))

@@ -3,7 +3,9 @@
 For every rule, durable rules named `<n>:T` and `<n>:P` fire when the rule
 applies and its condition is definitely true (violated), or definitely false
 although a fact it reads is unknown (passed). A rule with `applies` also gets
-`<n>:N` (it definitely does not apply) and `<n>:A` (it definitely does). When
+`<n>:N` (it definitely does not apply) and, where it can be true while a
+fact it reads is unknown, `<n>:A` (it definitely does); elsewhere it applies
+when every fact it reads is known and `<n>:N` did not fire. When
 none of T, P, N fires, the rule is passed if every fact it and `applies` read
 is known (and no divisor is zero), and not evaluated otherwise: that needs no
 matching, only the list of facts present.
@@ -193,7 +195,14 @@ def _applicability_rules(b: _Builder, i: int, applies: ast.Expr | None) -> None:
     """Whether rule i applies at all; `applies` never reads the stage, so once per rule."""
     if applies is not None:
         b.add(f"{i}:N", compile_condition(applies, "F"), Outcome(i, Fired.NOT_APPLICABLE))
-        b.add(f"{i}:A", compile_condition(applies, "T"), Outcome(i, Fired.APPLIES))
+        if not applies_when_decided(applies):
+            b.add(f"{i}:A", compile_condition(applies, "T"), Outcome(i, Fired.APPLIES))
+
+
+def applies_when_decided(applies: ast.Expr) -> bool:
+    """Whether `applies` is definitely true only once every fact it reads is known: then it applies
+    exactly when those facts are known and `<n>:N` did not fire, and `<n>:A` is not compiled."""
+    return settles_only_when_decided(applies, "T")
 
 
 def condition_of(rule: Rule) -> ast.Expr:

@@ -7,7 +7,9 @@ stage k is the current stage: assert `current k`. When `h<k>:bad` fires, an
 essential of stage k is violated: assert `atmost k`; when `h<k>:ok` fires,
 go on to `checked k+1` (after stage 5, `atmost 5`).
 
-A rule does not apply when `<n>:N` fired. Otherwise its condition is true
+A rule does not apply when `<n>:N` fired. It applies when `<n>:A` fired, or,
+for a rule compiled without `<n>:A`, when every fact `applies` reads is known
+(and no divisor is zero). Otherwise its condition is true
 when `<n>:T` fired, false when `<n>:P` fired; when neither did, it is false if
 the rule is known to apply and every fact it reads is known and no divisor is
 zero (`decided`), unknown otherwise. Outcomes compiled for one stage count
@@ -19,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, cast
 
-from shequn.durable.program import STAGES, Fired, Outcome, Program, community_json, marker_json
+from shequn.durable.program import STAGES, Fired, Outcome, Program, applies_when_decided, community_json, marker_json
+from shequn.lang import ast
+from shequn.lang.rewrite import divisors
 from shequn.rules.ruleset import Rule
 from shequn.rules.verdict import Verdict, inapplicable, verdict_of
 
@@ -75,10 +79,17 @@ class _Reads:
     facts: tuple[str, ...]
     divisors: tuple[str, ...]
     has_applies: bool
+    applies_facts: tuple[str, ...] = ()
+    applies_divisors: tuple[str, ...] = ()
+    applies_when_decided: bool = False       # no `<n>:A`: it applies when its facts are known and `<n>:N` did not fire
 
     @classmethod
     def of(cls, rule: Rule) -> "_Reads":
-        return cls(rule, tuple(rule.facts), tuple(rule.divisors), rule.applicability is not None)
+        applies = rule.applicability
+        if applies is None:
+            return cls(rule, tuple(rule.facts), tuple(rule.divisors), False)
+        return cls(rule, tuple(rule.facts), tuple(rule.divisors), True, tuple(ast.names(applies)),
+                   tuple(dict.fromkeys(divisors(applies))), applies_when_decided(applies))
 
 
 def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -> tuple[Verdict, bool]:
@@ -86,6 +97,8 @@ def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -
     if i in fired.not_applicable:
         return Verdict.NOT_APPLICABLE, False
     applies: bool | None = True if not reads.has_applies or i in fired.applies else None
+    if applies is None and reads.applies_when_decided and decided(reads.applies_facts, reads.applies_divisors, flat):
+        applies = True                                  # decided, and <n>:N did not fire
     truth = fired.truths.get(i)
     if truth is None and applies and decided(reads.facts, reads.divisors, flat):
         truth = False
