@@ -271,10 +271,19 @@ def _tallies(judged: dict[Verdict, list[RuleInfo]]) -> tuple[Tally, dict[str, Ta
     """Coverage and score weights, overall and per dimension; stage actions are not scored."""
     overall, by_dimension = Tally(), {d: Tally() for d in DIMENSIONS}
     for verdict, outcome in ((Verdict.PASSED, True), (Verdict.VIOLATED, False), (Verdict.NOT_EVALUATED, None)):
+        passed = outcome is True
         for info in judged[verdict]:
-            if not info.stage_action:
-                overall.add_weight(info.weight, outcome)
-                by_dimension[info.finding_base["dimension"]].add_weight(info.weight, outcome)
+            if info.stage_action:
+                continue
+            w = info.weight
+            for t in (overall, by_dimension[info.finding_base["dimension"]]):     # Tally.add_weight, unrolled
+                t.applicable += 1
+                t.applicable_weight += w
+                if outcome is not None:
+                    t.judged += 1
+                    t.judged_weight += w
+                    if passed:
+                        t.passed_weight += w
     return overall, by_dimension
 
 

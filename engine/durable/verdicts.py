@@ -19,13 +19,13 @@ into the verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, cast
+from typing import Any, Callable, Iterable, Sequence, cast
 
 from shequn.durable.program import STAGES, Fired, Outcome, Program, applies_when_decided, community_json, marker_json
 from shequn.lang import ast
 from shequn.lang.rewrite import divisors
 from shequn.rules.ruleset import Rule
-from shequn.rules.verdict import Verdict, inapplicable, verdict_of
+from shequn.rules.verdict import BY_TRUTH, Verdict, inapplicable, verdict_of
 
 LAST_STAGE = STAGES[-1]
 
@@ -116,6 +116,16 @@ class Reader:
         self._reads = [_Reads.of(r) for r in program.rules]
         # per stage: the rules that apply, and the verdicts to start from (not applicable elsewhere)
         self._applicable = {k: [i for i, r in enumerate(program.rules) if not inapplicable(r, k)] for k in STAGES}
+        self._chains: dict[str, tuple[str, int]] = {}     # gate -> the marker it asserts (kind, stage)
+        for name, o in program.outcomes.items():
+            if o.kind is Fired.STAGE_DONE:
+                self._chains[name] = ("reached", o.stage + 1) if o.stage < LAST_STAGE else ("current", LAST_STAGE)
+            elif o.kind is Fired.STAGE_OPEN:
+                self._chains[name] = ("current", o.stage)
+            elif o.kind is Fired.STAGE_VIOLATED:
+                self._chains[name] = ("atmost", o.stage)
+            elif o.kind is Fired.STAGE_CLEAR:
+                self._chains[name] = ("checked", o.stage + 1) if o.stage < LAST_STAGE else ("atmost", LAST_STAGE)
         self._blank: dict[int, list[Verdict | None]] = {k: [None if not inapplicable(r, k) else Verdict.NOT_APPLICABLE for r in program.rules]
                        for k in STAGES}
 
@@ -125,19 +135,10 @@ class Reader:
         return lambda sid: (f"[{community_json(sid, bucket, encoded)},{marker_json('reached', 1, sid)},"
                             f"{marker_json('checked', 1, sid)}]")
 
-    def chain(self, name: str, sid: str) -> list[str]:
-        """The marker a fired gate asserts."""
-        o = self._outcomes[name]
-        kind = o.kind
-        if kind is Fired.STAGE_DONE:
-            return [marker_json("reached", o.stage + 1, sid) if o.stage < LAST_STAGE else marker_json("current", LAST_STAGE, sid)]
-        if kind is Fired.STAGE_OPEN:
-            return [marker_json("current", o.stage, sid)]
-        if kind is Fired.STAGE_VIOLATED:
-            return [marker_json("atmost", o.stage, sid)]
-        if kind is Fired.STAGE_CLEAR:
-            return [marker_json("checked", o.stage + 1, sid) if o.stage < LAST_STAGE else marker_json("atmost", LAST_STAGE, sid)]
-        return []
+    def chain(self, name: str, sid: str) -> Sequence[str]:
+        """The marker a fired gate asserts (nothing for the other rules)."""
+        marker = self._chains.get(name)
+        return (marker_json(marker[0], marker[1], sid),) if marker is not None else ()
 
     def read(self, fired: Iterable[str], flat: dict[str, Any]) -> Run:
         outcomes = [self._outcomes[name] for name in fired]
@@ -145,13 +146,25 @@ class Reader:
         current = next((o.stage for o in outcomes if o.kind is Fired.STAGE_OPEN), LAST_STAGE)
         at_most = next((o.stage for o in outcomes if o.kind is Fired.STAGE_VIOLATED), LAST_STAGE)
         by_rule = fired_for_rules(outcomes, current, at_most)
+        not_applicable, applies, truths = by_rule.not_applicable, by_rule.applies, by_rule.truths
         verdicts = self._blank[current][:]
         unknown_applies: list[int] = []
         reads = self._reads
+        # _verdict, unrolled: this loop runs for every rule of every community
         for i in self._applicable[current]:
-            verdicts[i], applies_unknown = _verdict(reads[i], i, by_rule, flat)
-            if applies_unknown:
+            if i in not_applicable:
+                verdicts[i] = Verdict.NOT_APPLICABLE
+                continue
+            r = reads[i]
+            if r.has_applies and i not in applies and not (
+                    r.applies_when_decided and decided(r.applies_facts, r.applies_divisors, flat)):
+                verdicts[i] = Verdict.NOT_EVALUATED          # whether it applies is unknown
                 unknown_applies.append(i)
+                continue
+            truth = truths.get(i)
+            if truth is None and decided(r.facts, r.divisors, flat):
+                truth = False
+            verdicts[i] = BY_TRUTH[truth]
         # every rule left None by _blank applies at this stage and got its verdict above
         return Run(current, completed, cast(list[Verdict], verdicts), at_most, frozenset(unknown_applies))
 
