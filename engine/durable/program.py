@@ -85,14 +85,29 @@ class Program:
     reads: frozenset[str] = frozenset()           # the properties some durable rule reads
     signs: Comparisons = field(default_factory=lambda: Comparisons({}))
 
+    _encoded: dict[tuple[str, Any], str] = field(default_factory=dict, repr=False)   # one fact's JSON, by (name, value)
+
     def encode(self, flat: dict[str, Any]) -> str:
         """The community's facts as durable is sent them: only the properties some rule reads,
-        and the sign of each comparison with arithmetic, computed exactly."""
-        encoded = encode_facts(flat, self.reads)
+        and the sign of each comparison with arithmetic, computed exactly.
+
+        Most values recur from one community to the next (yes/no, options, small
+        counts, shares in percent), so each fact's JSON is remembered by value."""
+        reads, cache = self.reads, self._encoded
+        parts: list[str] = []
+        for name, value in flat.items():
+            key = (name, tuple(value) if type(value) is list else value)
+            text = cache.get(key)
+            if text is None:
+                text = encode_facts({name: value}, reads)
+                if len(cache) >= _ENCODED_MAX:
+                    cache.clear()                 # bounded: a stream of unique values must not grow memory
+                cache[key] = text
+            if text:
+                parts.append(text)
         if self.signs:
-            signs = ",".join(f"{json.dumps(k)}:{v}" for k, v in self.signs.signs(flat).items())
-            encoded = f"{encoded},{signs}" if encoded and signs else encoded or signs
-        return encoded
+            parts.extend(f"{_SIGN_KEYS[k]}:{v}" for k, v in self.signs.signs(flat).items())
+        return ",".join(parts)
 
 
 def _read_properties(cond: Any, out: set[str]) -> None:
@@ -175,6 +190,7 @@ class _Builder:
             _read_properties(definition["all"][-1]["m"], reads)
         prog.reads = frozenset(reads)
         prog.signs = Comparisons(prog.exact)
+        _SIGN_KEYS.update((k, json.dumps(k, ensure_ascii=False)) for k in prog.exact)
         prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
         return prog
 
@@ -269,6 +285,9 @@ def compile_single(rule: Rule, current_stage: int | None = None) -> Program:
 
 
 # --- facts as durable sees them -------------------------------------------
+
+_ENCODED_MAX = 100_000
+_SIGN_KEYS: dict[str, str] = {}            # an exact comparison's key as JSON
 
 _KEYS = {f.name: json.dumps(f.name) + ":" for f in BY_NAME.values()}
 _LISTS = {f.name: f.values for f in BY_NAME.values() if f.kind == "enumlist"}
