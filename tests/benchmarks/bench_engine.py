@@ -119,6 +119,34 @@ def run(n: int, complete: bool, seed: int = 1) -> tuple[float, float]:
     return rate, findings / n
 
 
+def run_verdicts(n: int, complete: bool, seed: int = 1) -> float:
+    """Communities/s for `evaluate_many(detail="verdicts")` on validated facts (no report built)."""
+    rng = random.Random(seed)
+    engine = shequn.Engine()
+    facts_list = [random_facts(rng, complete) for _ in range(min(n, 2000))]
+    for _ in engine.evaluate_many(facts_list[:200], detail="verdicts"):
+        pass                                            # warm up
+    items = (facts_list[i % len(facts_list)] for i in range(n))
+    start = time.perf_counter()
+    for _ in engine.evaluate_many(items, detail="verdicts"):
+        pass
+    return n / (time.perf_counter() - start)
+
+
+def validation_us(n: int = 5000, seed: int = 2) -> float:
+    """Median µs to validate one realistic facts dict (validate_facts), over five rounds."""
+    from shequn.facts.loader import validate_facts
+    rng = random.Random(seed)
+    dicts = [random_facts(rng, i % 2 == 0).model_dump(mode="json", exclude_none=True) for i in range(1000)]
+    rounds = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for i in range(n):
+            validate_facts(dicts[i % len(dicts)])
+        rounds.append((time.perf_counter() - start) / n * 1e6)
+    return sorted(rounds)[2]
+
+
 def _worker(args):
     n, complete, seed = args
     return run(n, complete, seed)[0]
@@ -146,6 +174,10 @@ def main(argv=None):
         label = "complete facts" if complete else "about half the facts"
         rate, per = run(args.n, complete)
         print(f"{label:22s}: {rate:8,.0f} communities/s on one core ({per:.1f} findings each)")
+    for complete in (True, False):
+        label = "verdicts, complete" if complete else "verdicts, about half"
+        print(f"{label:22s}: {run_verdicts(args.n, complete):8,.0f} communities/s on one core (evaluate_many, detail=verdicts)")
+    print(f"{'validating a dict':22s}: {validation_us():8,.0f} µs (median of five rounds)")
     rng = random.Random(3)
     sample = [random_facts(rng, True) for _ in range(2000)]
     print(f"{'plain compiled Python':22s}: {plain_python(engine, sample):8,.0f} communities/s (conditions only, no report)")
