@@ -105,8 +105,9 @@ def cross_problems(flat: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-class CrossFactError(ValueError):
-    """Facts that contradict each other, each with its dotted path (read back by the loader)."""
+class _CrossFacts(ValueError):
+    """Facts that contradict each other, each with its dotted path: control flow from the model's
+    own check to the loader (facts/loader.py reads `problems`), never seen by callers."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{path}: {msg}" for path, msg in problems))
@@ -132,7 +133,7 @@ class _Root(BaseModel):
     def _consistent(self) -> Self:
         problems = cross_problems(self.flat(derived=False))
         if problems:
-            raise CrossFactError(problems)
+            raise _CrossFacts(problems)
         return self
 
     def flat(self, derived: bool = True) -> dict[str, Any]:

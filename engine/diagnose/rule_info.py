@@ -118,9 +118,18 @@ def _missing(names: tuple[str, ...], flat: dict[str, Any]) -> list[str]:
     for name in names:
         if name in flat:
             continue
-        fact = BY_NAME.get(name)
-        inputs = fact.derived_from if fact is not None and fact.derived else (name,)
-        missing.extend(n for n in inputs if n not in flat and n not in missing)
-        if fact is not None and fact.derived and all(n in flat for n in inputs):
+        inputs = _INPUTS.get(name)
+        if inputs is None:                   # not derived: the fact itself
+            if name not in missing:
+                missing.append(name)
+            continue
+        for n in inputs:
+            if n not in flat and n not in missing:
+                missing.append(n)
+        if all(n in flat for n in inputs):   # inputs known, the ratio undefined
             missing.append(name)
     return missing
+
+
+# a derived fact's inputs, by name (the vocabulary's lookups are slow on the hot path)
+_INPUTS: dict[str, tuple[str, ...]] = {name: tuple(f.derived_from) for name, f in BY_NAME.items() if f.derived}
