@@ -58,3 +58,13 @@ def test_applies_is_matched_only_where_it_can_hold_with_a_fact_unknown():
         assert (i in with_a) is not applies_when_decided(program.rules[i].applicability)
     assert not applies_when_decided(parse('community.platform == "wechat" or size.members > 100'))
     assert applies_when_decided(parse('community.platform == "wechat" and size.members > 100'))
+
+
+def test_remembered_encodings_are_bounded_and_right():
+    from shequn.durable import program as module
+
+    program = shequn.Engine()._program
+    for i in range(module._ENCODED_MAX + 500):
+        flat = {"size.members": i, "governance.group_rules": bool(i % 2)}
+        assert program.encode(flat) == encode_facts(flat, program.reads)
+    assert len(program._encoded) <= module._ENCODED_MAX

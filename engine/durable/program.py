@@ -286,7 +286,7 @@ def compile_single(rule: Rule, current_stage: int | None = None) -> Program:
 
 # --- facts as durable sees them -------------------------------------------
 
-_ENCODED_MAX = 100_000
+_ENCODED_MAX = 20_000            # about 3 MB at most, so memory stays flat over millions of communities
 _SIGN_KEYS: dict[str, str] = {}            # an exact comparison's key as JSON
 
 _KEYS = {f.name: json.dumps(f.name) + ":" for f in BY_NAME.values()}
