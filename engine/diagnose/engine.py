@@ -1,11 +1,15 @@
 """The Engine: compile rulesets once, then diagnose communities.
 
     engine = Engine()                                # the built-in rulesets
-    report = engine.evaluate(facts_or_dict)          # one isolated session
+    report = engine.evaluate(facts_or_dict)          # one community, isolated
     for report in engine.evaluate_many(items): ...   # streams reports
+    for v in engine.evaluate_many(items, detail="verdicts"): ...   # ids and values only
+    report = engine.report(v)                        # a verdict expanded to its report
 
-Every evaluation is its own durable_rules session, deleted afterwards, so one
-engine serves many threads and any number of evaluations without growing.
+Every evaluation runs alone in a durable_rules session that is emptied
+afterwards (durable/matcher.py), so one engine serves many threads and any
+number of evaluations without growing. The report and the verdicts are
+made from the same judgement of the run (`_judge`), so they cannot disagree.
 """
 from __future__ import annotations
 
