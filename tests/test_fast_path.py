@@ -204,3 +204,62 @@ def test_a_dict_is_validated_once(monkeypatch):
                         "traffic": {"source_shares": {"paid_ads": 0.9, "general_traffic": 0.9}}})
     paths = [p.path for p in err.value.problems]
     assert "size.active_members_7d" in paths and "traffic.source_shares" in paths and len(paths) >= 3
+
+
+def _rss() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return None
+
+
+def test_memory_stays_flat_over_interrupted_and_rejected_evaluations(monkeypatch):
+    """Thousands of evaluations stopped half-way (at a different fired rule each time) or refused by durable:
+    no session is left behind (durable refuses all work past about a thousand) and RSS does not grow."""
+    import shequn.durable.matcher as module
+
+    engine = shequn.Engine()
+    facts = [load_facts(p) for p in EXAMPLES]
+    expected = [dump(engine.evaluate(f, today=TODAY)) for f in facts]
+    reader, real_chain, real_dr = engine._reader, engine._reader.chain, module._dr
+
+    class Refusing:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real_dr, name)
+
+        def assert_fact(self, handle: int, fact: str) -> Any:      # a chained marker refused
+            raise real_dr.error("303")
+
+    def stop_at(n: int) -> Any:
+        count = iter(range(n, -1, -1))
+
+        def chain(name: str, sid: str) -> Any:
+            if next(count) == 0:
+                raise KeyboardInterrupt()
+            return real_chain(name, sid)
+        return chain
+
+    for i in range(200):                                   # warm up the allocator
+        engine.evaluate(facts[i % len(facts)], today=TODAY)
+    before = _rss()
+    interrupted = 0
+    for i in range(3000):
+        if i % 2:
+            monkeypatch.setattr(reader, "chain", stop_at(i % 40))
+            try:
+                engine.evaluate(facts[i % len(facts)], today=TODAY)
+            except KeyboardInterrupt:
+                interrupted += 1                           # unless it fired fewer rules than that
+            monkeypatch.setattr(reader, "chain", real_chain)
+        else:
+            monkeypatch.setattr(module, "_dr", Refusing())
+            with pytest.raises(module.MatcherError):
+                engine.evaluate(facts[i % len(facts)], today=TODAY)
+            monkeypatch.setattr(module, "_dr", real_dr)
+    after = _rss()
+    assert interrupted > 1000
+    assert engine._matcher.sessions <= 1
+    assert [dump(engine.evaluate(f, today=TODAY)) for f in facts] == expected
+    if before is not None and after is not None:
+        assert after - before < 16 * 2**20, f"RSS grew by {(after - before) / 2**20:.1f} MiB over 3,000 failures"

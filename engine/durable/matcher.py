@@ -142,7 +142,10 @@ class Matcher:
             fired.append(name)
             for fact in chain(name, sid):
                 asserted.append(fact)
-                _dr.assert_fact(handle, fact)
+                try:
+                    _dr.assert_fact(handle, fact)
+                except _dr.error as exc:
+                    raise MatcherError(f"durable_rules rejected a chained fact: {exc}") from None
             message = _dr.complete_and_start_action(handle, state)
         return fired
 
