@@ -137,16 +137,18 @@ class Matcher:
         result = _dr.start_action_for_state(handle, state)
         pending.clear()
         message = result[1] if result else None
+        complete = _dr.complete_and_start_action
         while message:
             name = message[2:message.index('"', 2)]     # '{"<rule name>": {...}}'
             fired.append(name)
-            for fact in chain(name, sid):
+            more = chain(name, sid)
+            for fact in more:
                 asserted.append(fact)
                 try:
                     _dr.assert_fact(handle, fact)
                 except _dr.error as exc:
                     raise MatcherError(f"durable_rules rejected a chained fact: {exc}") from None
-            message = _dr.complete_and_start_action(handle, state)
+            message = complete(handle, state)
         return fired
 
     @staticmethod

@@ -142,9 +142,19 @@ class Reader:
 
     def read(self, fired: Iterable[str], flat: dict[str, Any]) -> Run:
         outcomes = [self._outcomes[name] for name in fired]
-        completed = sorted({o.stage for o in outcomes if o.kind is Fired.STAGE_DONE})
-        current = next((o.stage for o in outcomes if o.kind is Fired.STAGE_OPEN), LAST_STAGE)
-        at_most = next((o.stage for o in outcomes if o.kind is Fired.STAGE_VIOLATED), LAST_STAGE)
+        done: set[int] = set()
+        current = at_most = 0
+        for o in outcomes:                              # the gates' outcomes, in one pass
+            if o.rule < 0:
+                kind = o.kind
+                if kind is Fired.STAGE_DONE:
+                    done.add(o.stage)
+                elif kind is Fired.STAGE_OPEN and not current:
+                    current = o.stage
+                elif kind is Fired.STAGE_VIOLATED and not at_most:
+                    at_most = o.stage
+        completed = sorted(done)
+        current, at_most = current or LAST_STAGE, at_most or LAST_STAGE
         by_rule = fired_for_rules(outcomes, current, at_most)
         not_applicable, applies, truths = by_rule.not_applicable, by_rule.applies, by_rule.truths
         verdicts = self._blank[current][:]
