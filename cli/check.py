@@ -25,6 +25,7 @@ if TYPE_CHECKING:                           # imported when first used: `shequn 
     Explanations = dict[str, dict[str, Any]]                # explain_report's, by rule id
 
 FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
+DETAILS = ("report", "verdicts")
 
 
 @click.command()
@@ -56,11 +57,14 @@ FORMATS = ("text", "concise", "json", "jsonl", "junit", "markdown", "html")
               help="Diagnose the facts files in this many worker processes (0: one per core); same reports, same order.")
 @click.option("--threshold", "thresholds", multiple=True, metavar="RULE.NAME=VALUE",
               help="Set one of shequn's own thresholds for this run (repeatable; `shequn rules show RULE` names them).")
+@click.option("--detail", type=click.Choice(DETAILS), default="report", show_default=True,
+              help="verdicts: per community only rule ids and values (score, stage, plan, violated, not applicable, "
+                   "not evaluated), no texts; with --format json or jsonl.")
 @handle_errors
 def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, baseline: str | None, fail_on_new: bool,
           lang: str, rulesets: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
           exports: Sequence[str], explain: bool, statistics: bool, rule_pages: str, thresholds: tuple[str, ...],
-          jobs: int) -> None:
+          jobs: int, detail: str) -> None:
     """Diagnose communities described by facts files (YAML or JSON), chat exports, or `-` (stdin).
 
     Every good file is reported; each bad one is named on stderr, and the exit
@@ -79,6 +83,10 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
     """
     if fail_on_new and not baseline:
         raise BadInput("--fail-on-new needs --baseline OLD.json")
+    if detail == "verdicts":
+        check_verdicts(files, fmt, output, fail_on, make_engine(rulesets, select, ignore, thresholds),
+                       baseline=baseline, exports=exports, explain=explain, statistics=statistics)
+        return
     engine = make_engine(rulesets, select, ignore, thresholds)
     baselines = _load_baseline(baseline, engine) if baseline else None
     # an export given with --export belongs to the facts files; one given among them is a community of its own
@@ -142,6 +150,40 @@ def new_findings_lines(reports: Sequence[tuple[str, Report]], fail_on: str) -> l
     limit = SEVERITIES.index(fail_on)
     return [f"{path}: new {f.rule} {f.severity} {f.title}" for path, r in reports for f in r.findings
             if f.status == "open" and f.baseline == "new" and SEVERITIES.index(f.severity) <= limit]
+
+
+def check_verdicts(files: Sequence[str], fmt: str, output: str | None, fail_on: str, engine: Engine, *,
+                   baseline: str | None, exports: Sequence[str], explain: bool, statistics: bool) -> None:
+    """`--detail verdicts`: each facts file's verdicts (report/verdicts.py) as JSON Lines or a JSON list."""
+    if fmt not in ("json", "jsonl"):
+        raise BadInput("--detail verdicts needs --format json or jsonl")
+    refused = [name for name, given in (("--baseline", baseline), ("--export", exports), ("--explain", explain),
+                                        ("--statistics", statistics)) if given]
+    if refused:
+        raise BadInput(f"--detail verdicts cannot be used with {', '.join(refused)}")
+    paths, loose = split_exports(expand_facts_paths(files), [])
+    problems = [f"{path}: a chat export: --detail verdicts reads facts files only" for path in loose]
+    data: list[dict[str, Any]] = []
+    failing = False
+    limit = SEVERITIES.index(fail_on) if fail_on != "never" else -1
+    for path in paths:
+        try:
+            verdicts = engine.evaluate(read_facts(path), detail="verdicts")
+        except FactsError as exc:
+            problems.extend(exc.messages())
+            continue
+        data.append(verdicts.model_dump(mode="json"))
+        failing = failing or any(v.role == "finding" and not v.waived and SEVERITIES.index(engine.rule(v.rule).severity) <= limit
+                                 for v in verdicts.violated)
+    if fmt == "jsonl":
+        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
+    else:
+        text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
+    if data or not problems:
+        write_output(text, output)
+    if problems:
+        raise BadInput(problems)
+    sys.exit(1 if failing else 0)
 
 
 def concise_lines(path: str, report: Report) -> str:

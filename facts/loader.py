@@ -355,20 +355,28 @@ def validate_facts(data: Any, file: str = "<facts>", lines: dict[str, int] | Non
     data = _nest_dotted_keys(data, file, lines, problems)
     whole: list[Problem] = []       # cross-fact problems as the model words them, in case none is found below
     facts: Facts | None
+    cross: list[tuple[str, str]] | None = None       # found by the model's own check, which runs once
     try:
         facts = Facts.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             if err["type"] == "value_error" and not err["loc"]:
-                whole.append(Problem(file, "", str(err.get("ctx", {}).get("error", err["msg"]))))
-                continue            # cross-fact problems, reported below with their own paths
+                found = getattr(err.get("ctx", {}).get("error"), "problems", None)
+                if found is not None:
+                    cross = list(found)     # the model's own cross-fact check, on the values as it read them
+                else:
+                    whole.append(Problem(file, "", str(err.get("ctx", {}).get("error", err["msg"]))))
+                continue
             problems.append(_problem_from_error(err, file, lines))
         facts = None
     except RecursionError:
         raise FactsError([Problem(file, "", "nested too deeply")]) from None
-    for path, message in cross_problems(_typed(_flatten(data))):
+    if facts is None and cross is None:
+        # some fact failed, so the model never compared them: compare the values as people typed them
+        cross = cross_problems(_typed(_flatten(data)))
+    for path, message in cross or []:
         problems.append(Problem(file, path, message, lines.get(path)))
-    if problems or facts is None:     # the cross-fact ones are found again above, with their own paths
+    if problems or facts is None:
         raise FactsError(problems or whole)
     return facts
 

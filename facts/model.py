@@ -123,6 +123,15 @@ def cross_problems(flat: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+class _CrossFacts(ValueError):
+    """Facts that contradict each other, each with its dotted path: control flow from the model's
+    own check to the loader (facts/loader.py reads `problems`), never seen by callers."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {msg}" for path, msg in problems))
+        self.problems = problems
+
+
 class Waiver(BaseModel):
     """A finding the team has accepted, with the reason and an optional expiry date."""
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -142,27 +151,34 @@ class _Root(BaseModel):
     def _consistent(self) -> Self:
         problems = cross_problems(self.flat(derived=False))
         if problems:
-            raise ValueError("; ".join(f"{path}: {msg}" for path, msg in problems))
+            raise _CrossFacts(problems)
         return self
 
     def flat(self, derived: bool = True) -> dict[str, Any]:
         """Known facts as {dotted name: value}; derived facts included by default."""
         out: dict[str, Any] = {}
-        for section in SECTIONS:
-            part = getattr(self, section)
+        fields = self.__dict__
+        for section, names in _DOTTED.items():
+            part = fields.get(section)
             if part is None:
                 continue
-            for key, value in part:
+            for key, value in part.__dict__.items():          # the model's fields in order, read directly (hot path)
+                if value is None:
+                    continue
                 if isinstance(value, BaseModel):
-                    for sub, v in value:
+                    for sub, v in value.__dict__.items():
                         if v is not None:
                             out[f"{section}.{key}.{sub}"] = v
-                elif value is not None:
-                    out[f"{section}.{key}"] = value
+                else:
+                    out[names[key]] = value
         _complete_distribution(out)
         if derived:
             out.update(derive(out))
         return out
+
+
+# "section.key" for every field of every section model, made once
+_DOTTED: dict[str, dict[str, str]] = {s: {k: f"{s}.{k}" for k in SECTION_MODELS[s].model_fields} for s in SECTIONS}
 
 
 def _complete_distribution(flat: dict[str, Any]) -> None:

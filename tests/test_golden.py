@@ -60,7 +60,7 @@ def test_golden_files_are_all_in_use(update_golden):
     """A golden file nobody compares against would silently pin nothing."""
     if update_golden:
         pytest.skip("the files are being rewritten")
-    expected = {f"{c}.{ext}" for c in COMMUNITIES for ext in FORMATS.values()} | {"report.schema.json"}
+    expected = {f"{c}.{ext}" for c in COMMUNITIES for ext in FORMATS.values()} | {"report.schema.json", "verdicts.schema.json"}
     assert {p.name for p in GOLDEN.iterdir()} == expected
 
 
@@ -82,4 +82,20 @@ def test_report_schema_matches_golden(update_golden):
     assert golden.is_file(), "report.schema.json is missing: run pytest --update-golden"
     assert got == golden.read_text(encoding="utf-8"), \
         "the report's JSON Schema changed: bump SCHEMA_VERSION if a field was renamed or removed, " \
+        "record it in docs/report.md, then run pytest --update-golden"
+
+
+def test_verdicts_schema_matches_golden(update_golden):
+    """The verdicts stream's JSON contract (report/verdicts.py; docs/report.md, Verdicts)."""
+    import json
+
+    from shequn.report.verdicts import Verdicts
+    got = json.dumps(Verdicts.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    golden = GOLDEN / "verdicts.schema.json"
+    if update_golden:
+        golden.write_text(got, encoding="utf-8", newline="\n")
+        return
+    assert golden.is_file(), "verdicts.schema.json is missing: run pytest --update-golden"
+    assert got == golden.read_text(encoding="utf-8"), \
+        "the verdicts' JSON Schema changed: bump VERDICTS_VERSION if a field was renamed or removed, " \
         "record it in docs/report.md, then run pytest --update-golden"

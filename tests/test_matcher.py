@@ -184,3 +184,74 @@ def test_a_session_is_deleted_when_the_chain_raises(matcher: Matcher, exc: type[
         with pytest.raises(exc):
             matcher.run(community(7), chain)
     assert set(matcher.run(community(7), no_chain)) == {"seen", "more-than-5", "less-than-10"}
+
+
+# --- one long-lived session, emptied after every evaluation
+
+def test_a_batch_whose_last_fact_matches_nothing_still_fires(matcher):
+    """durable answers "not handled" for such a batch; the community's rules fired all the same."""
+    def facts(sid: str) -> str:
+        return json.dumps([{"sid": sid, "id": "c", "kind": "community", "n": 7},
+                           {"sid": sid, "id": "x", "kind": "read by no rule"}])
+    assert set(matcher.run(facts, no_chain)) == {"seen", "more-than-5", "less-than-10"}
+
+
+def test_the_session_is_reused_and_nothing_is_left_in_it():
+    own = Matcher(json.dumps(DEFINITIONS, sort_keys=True) + "  ")
+    chain = mark_after("more-than-5")
+    for i in range(500):
+        n = (3, 7, 50)[i % 3]
+        fired = own.run(community(n), chain)
+        expected = {3: {"seen", "less-than-10"}, 7: {"seen", "more-than-5", "less-than-10", "marked-once", "marked-twice"},
+                    50: {"seen", "more-than-5", "marked-once", "marked-twice"}}[n]
+        assert set(fired) == expected and len(fired) == len(expected)     # nothing fired twice, nothing stale
+    assert own.sessions == 1
+    import durable_rules_engine
+    assert durable_rules_engine.get_facts(own._handle, "1") == "[]"        # empty between evaluations
+
+
+@pytest.mark.parametrize("exc", [RuntimeError, KeyboardInterrupt])
+def test_a_failed_evaluation_drops_its_session_and_the_next_one_is_clean(exc: type[BaseException]) -> None:
+    own = Matcher(json.dumps(DEFINITIONS, sort_keys=True) + "   ")
+
+    def chain(name: str, sid: str) -> list[str]:
+        if name == "marked-once":
+            raise exc()                           # half-way: the community and a marker are asserted
+        return mark_after("more-than-5")(name, sid)
+
+    assert set(own.run(community(50), no_chain)) == {"seen", "more-than-5"}
+    with pytest.raises(exc):
+        own.run(community(7), chain)
+    assert own.sessions == 0                      # dropped, not put back
+    assert sorted(own.run(community(3), mark_after("more-than-5"))) == ["less-than-10", "seen"]
+    assert own.sessions == 1
+
+
+def test_threads_sharing_a_matcher_see_only_their_own_facts(matcher):
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = {3: {"seen", "less-than-10"}, 7: {"seen", "more-than-5", "less-than-10"}, 500: {"seen", "more-than-5", "more-than-100"}}
+    ns = [(3, 7, 500)[i % 3] for i in range(3000)]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda n: (n, set(matcher.run(community(n), no_chain))), ns))
+    assert all(fired == expected[n] for n, fired in got)
+    assert matcher.sessions == 1
+
+
+def test_memory_stays_flat_over_failed_evaluations(matcher, monkeypatch):
+    """Rejected facts and interrupts each cost a session, which is deleted: RSS does not grow with them."""
+    import shequn.durable.matcher as module
+
+    real = module._dr
+    for _ in range(500):                           # warm up the allocator
+        matcher.run(community(7), no_chain)
+    before = rss_bytes()
+    for i in range(6000):
+        monkeypatch.setattr(module, "_dr", _Rejecting(real, real.error("303") if i % 2 else KeyboardInterrupt()))
+        with pytest.raises((module.MatcherError, KeyboardInterrupt)):
+            matcher.run(community(7), no_chain)
+        monkeypatch.setattr(module, "_dr", real)
+        assert set(matcher.run(community(3), no_chain)) == {"seen", "less-than-10"}
+    after = rss_bytes()
+    if before is not None and after is not None:
+        assert after - before < 16 * 2**20, f"RSS grew by {(after - before) / 2**20:.1f} MiB over 6,000 failures"

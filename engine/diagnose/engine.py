@@ -1,11 +1,15 @@
 """The Engine: compile rulesets once, then diagnose communities.
 
     engine = Engine()                                # the built-in rulesets
-    report = engine.evaluate(facts_or_dict)          # one isolated session
+    report = engine.evaluate(facts_or_dict)          # one community, isolated
     for report in engine.evaluate_many(items): ...   # streams reports
+    for v in engine.evaluate_many(items, detail="verdicts"): ...   # ids and values only
+    report = engine.report(v)                        # a verdict expanded to its report
 
-Every evaluation is its own durable_rules session, deleted afterwards, so one
-engine serves many threads and any number of evaluations without growing.
+Every evaluation runs alone in a durable_rules session that is emptied
+afterwards (durable/matcher.py), so one engine serves many threads and any
+number of evaluations without growing. The report and the verdicts are
+made from the same judgement of the run (`_judge`), so they cannot disagree.
 """
 from __future__ import annotations
 
@@ -13,10 +17,12 @@ import datetime as _dt
 import difflib
 import os
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, overload, Sequence, TYPE_CHECKING
 
 from shequn.facts.loader import FactsError, validate_facts
 from shequn.facts.model import Facts
+from shequn.facts.vocabulary import BY_NAME
 from shequn.rulesets import builtin_paths
 
 from shequn import __version__
@@ -26,6 +32,7 @@ from shequn.durable.matcher import MatcherError
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, AuditInfo, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
+from shequn.report.verdicts import VERDICTS_VERSION, StageBounds, Unjudged, Verdicts, Violated
 from shequn.rules.names import DIMENSIONS
 from shequn.rules.cache import cached_reader
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
@@ -42,6 +49,9 @@ if TYPE_CHECKING:                                    # both are imported when fi
     from shequn.diagnose.measured import Measured, Written
 
 __all__ = ["Engine"]
+
+DETAILS = ("report", "verdicts")
+DERIVED = frozenset(name for name, fact in BY_NAME.items() if fact.derived)
 
 
 class Engine:
@@ -102,26 +112,64 @@ class Engine:
 
     # -- evaluation ----------------------------------------------------------
 
-    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None) -> Report:
-        """Diagnose one community. A dict is validated first (FactsError on bad input)."""
+    @overload
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None,
+                 detail: Literal["report"] = "report") -> Report: ...
+    @overload
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None,
+                 detail: Literal["verdicts"]) -> Verdicts: ...
+
+    def evaluate(self, facts: Facts | dict[str, Any], *, today: _dt.date | None = None,
+                 detail: str = "report") -> Report | Verdicts:
+        """Diagnose one community. A dict is validated first (FactsError on bad input).
+
+        `detail="verdicts"` gives the diagnosis as rule ids and values only
+        (report/verdicts.py), which `report()` expands to the full report.
+        """
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be 'report' or 'verdicts', not {detail!r}")
         if not isinstance(facts, Facts):
             facts = validate_facts(facts)
         flat = facts.flat()
         fired = self._matcher.run(self._reader.facts_json(flat), self._reader.chain)
-        return self._report(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
+        judged = self._judge(facts, flat, self._reader.read(fired, flat), today or _dt.date.today())
+        return self._report(judged) if detail == "report" else self._verdicts(judged)
+
+    def report(self, verdicts: Verdicts, *, today: _dt.date | None = None) -> Report:
+        """The full report of a community diagnosed with `detail="verdicts"`, as `evaluate` gives it."""
+        data: dict[str, Any] = {}
+        for name, value in verdicts.facts.items():
+            section, key = name.split(".", 1)
+            if key.startswith("source_shares."):
+                data.setdefault(section, {}).setdefault("source_shares", {})[key.split(".", 1)[1]] = value
+            else:
+                data.setdefault(section, {})[key] = value
+        if verdicts.waivers:
+            data["waivers"] = [dict(w) for w in verdicts.waivers]
+        return self.evaluate(validate_facts(data, f"verdicts of {verdicts.community}"), today=today)
 
     @overload
     def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: Literal["raise", "skip"] = "raise",
-                      jobs: int = 1, progress: Callable[[int], None] | None = None,
-                      **options: Any) -> Iterator[Report]: ...
+                      detail: Literal["report"] = "report", jobs: int = 1,
+                      progress: Callable[[int], None] | None = None, **options: Any) -> Iterator[Report]: ...
     @overload
     def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: Literal["yield"],
-                      jobs: int = 1, progress: Callable[[int], None] | None = None,
-                      **options: Any) -> Iterator[Report | FactsError]: ...
+                      detail: Literal["report"] = "report", jobs: int = 1,
+                      progress: Callable[[int], None] | None = None, **options: Any) -> Iterator[Report | FactsError]: ...
+    @overload
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: Literal["raise", "skip"] = "raise",
+                      detail: Literal["verdicts"], jobs: int = 1,
+                      progress: Callable[[int], None] | None = None, **options: Any) -> Iterator[Verdicts]: ...
+    @overload
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: Literal["yield"],
+                      detail: Literal["verdicts"], jobs: int = 1,
+                      progress: Callable[[int], None] | None = None, **options: Any) -> Iterator[Verdicts | FactsError]: ...
 
-    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: str = "raise", jobs: int = 1,
-                      progress: Callable[[int], None] | None = None, **options: Any) -> Iterator[Report | FactsError]:
-        """Evaluate communities one after another, yielding each report.
+    def evaluate_many(self, items: Iterable[Facts | dict[str, Any]], *, on_error: str = "raise", detail: str = "report",
+                      jobs: int = 1, progress: Callable[[int], None] | None = None,
+                      **options: Any) -> Iterator[Report | Verdicts | FactsError]:
+        """Evaluate communities one after another, yielding each report (or, with
+        `detail="verdicts"`, each community's verdicts: report/verdicts.py).
 
         A bad item (a dict that does not validate) raises FactsError by default
         (`on_error="raise"`), is left out with `on_error="skip"`, or is yielded
@@ -136,10 +184,13 @@ class Engine:
         """
         if on_error not in ("raise", "skip", "yield"):
             raise ValueError(f"on_error must be 'raise', 'skip' or 'yield', not {on_error!r}")
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be 'report' or 'verdicts', not {detail!r}")
+        options = {"detail": detail, **options}
         if jobs != 1:
             from shequn.diagnose import parallel
-            results: Iterable[Report | FactsError] = parallel.run(self.recipe, items, jobs=jobs, progress=progress,
-                                                                  **options)
+            results: Iterable[Report | Verdicts | FactsError] = parallel.run(self.recipe, items, jobs=jobs,
+                                                                              progress=progress, **options)
         else:
             results = self._each(items, progress, options)
         for result in results:
@@ -151,8 +202,9 @@ class Engine:
             yield result
 
     def _each(self, items: Iterable[Facts | dict[str, Any]], progress: Callable[[int], None] | None,
-              options: dict[str, Any]) -> Iterator[Report | FactsError]:
-        """One report per item in this process, a bad item's FactsError in its place."""
+              options: dict[str, Any]) -> Iterator[Report | Verdicts | FactsError]:
+        """One result per item in this process, a bad item's FactsError in its place."""
+        options.setdefault("today", _dt.date.today())      # one date for the whole batch
         for item in items:
             try:
                 yield self.evaluate(item, **options)
@@ -170,37 +222,62 @@ class Engine:
 
     # -- reading the run ---------------------------------------------------
 
-    def _report(self, facts: Facts, flat: dict[str, Any], run: Run, today: _dt.date) -> Report:
-        """Stage, findings, plan, scores (docs/scoring.md) and questions of one run."""
+    def _judge(self, facts: Facts, flat: dict[str, Any], run: Run, today: _dt.date) -> _Judged:
+        """What both the report and the verdicts are made of: no report object is built here."""
         judged = _by_verdict(self._infos, run.verdicts)
-        violated, passed = judged[Verdict.VIOLATED], judged[Verdict.PASSED]
         waivers = findings_.waivers(facts, today)
+        leaders = findings_.leaders(judged[Verdict.VIOLATED], flat, run.current, waivers)
+        blocking = stages.blockers(self._essentials[run.current], run)
+        todo = stages.action_infos(judged[Verdict.VIOLATED], blocking, flat)
+        chosen = plan_.choose(leaders, todo, flat, {i.rule.id for i in blocking}, waivers)
+        return _Judged(facts, flat, run, judged, waivers, leaders, blocking, todo, chosen, *_tallies(judged), today)
+
+    def _report(self, j: _Judged) -> Report:
+        """Stage, findings, plan, scores (docs/scoring.md) and questions of one run."""
+        facts, flat, run, judged = j.facts, j.flat, j.run, j.judged
         bound = stages.first_violated(self._essentials, run)
         values = {**flat, "stage.current": run.current, "stage.at_most": run.at_most,
                   "stage.violated_essential": bound.rule.title if bound else None}
-        found = findings_.findings(violated, flat, values, run.current, waivers)
-        blocking = stages.blockers(self._essentials[run.current], run)
+        found = findings_.findings(j.leaders, flat, values, j.waivers)
         confirm = stages.to_confirm(self._essentials, run, flat)
-        actions = stages.actions(violated, blocking, flat)
-        unevaluated = questions.not_evaluated(judged[Verdict.NOT_EVALUATED], run, flat)
-        overall, by_dimension = _tallies(judged)
+        unknown = questions.unknowns(judged[Verdict.NOT_EVALUATED], run, flat)
         c = facts.community
         return build(Report,
             schema_version=SCHEMA_VERSION,
             community=build(CommunityInfo, name=c.name, platform=c.platform, type=c.type, goal=c.goal,
                             members=facts.size.members),
             engine=self._info,
-            summary=_summary(found, overall, len(passed), len(unevaluated)),
-            scores={d: t.score for d, t in by_dimension.items()},
-            coverage={d: t.coverage for d, t in by_dimension.items()},
-            stage=stages.stage_info(run, c.declared_stage, blocking, confirm),
-            plan=plan_.plan(found, actions, self._info_by_id, {i.rule.id for i in blocking}),
-            findings=found, actions=actions, not_evaluated=unevaluated,
+            summary=_summary(found, j.overall, len(judged[Verdict.PASSED]), len(unknown)),
+            scores={d: t.score for d, t in j.by_dimension.items()},
+            coverage={d: t.coverage for d, t in j.by_dimension.items()},
+            stage=stages.stage_info(run, c.declared_stage, j.blocking, confirm),
+            plan=plan_.plan(j.chosen, flat),
+            findings=found, actions=stages.actions(j.todo, flat), not_evaluated=questions.not_evaluated(unknown),
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
-            passed=[info.rule.id for info in passed],
-            questions=questions.questions(unevaluated, self._info_by_id, run, confirm),
-            problems=[w["problem"] for w in waivers.values() if "problem" in w] + self._unknown_waivers(waivers),
-            audit=build(AuditInfo, date=today.isoformat(), facts_file=None))
+            passed=[info.rule.id for info in judged[Verdict.PASSED]],
+            questions=questions.questions(questions.ranked(unknown, run, confirm)),
+            problems=[w["problem"] for w in j.waivers.values() if "problem" in w] + self._unknown_waivers(j.waivers),
+            audit=build(AuditInfo, date=j.today.isoformat(), facts_file=None))
+
+    def _verdicts(self, j: _Judged) -> Verdicts:
+        """The run as rule ids and values (report/verdicts.py)."""
+        flat, judged, waivers = j.flat, j.judged, j.waivers
+        facts = j.facts
+        leading = {info.rule.id for _, info, _ in j.leaders}
+        return build(Verdicts,
+            verdicts_version=VERDICTS_VERSION, community=facts.community.name,
+            score=j.overall.score, coverage=j.overall.coverage or 0.0,
+            stage=build(StageBounds, current=j.run.current, at_most=j.run.at_most),
+            plan=[info.rule.id for info, _ in j.chosen],
+            violated=[build(Violated, rule=info.rule.id, evidence=info.evidence_in(flat),
+                            role="action" if info.stage_action else "finding" if info.rule.id in leading else "related",
+                            waived=bool(waivers) and waivers.get(info.rule.id, {}).get("active", False))
+                      for info in judged[Verdict.VIOLATED]],
+            not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
+            not_evaluated=[build(Unjudged, rule=info.rule.id, missing=missing)
+                           for info, missing in questions.unknowns(judged[Verdict.NOT_EVALUATED], j.run, flat)],
+            facts={n: v for n, v in flat.items() if n not in DERIVED},
+            waivers=[w.model_dump(mode="json", exclude_none=True) for w in facts.waivers or []])
 
     def _unknown_waivers(self, waivers: dict[str, dict[str, Any]]) -> list[str]:
         """A waiver for a rule that does not exist waives nothing: say so (a typo, or a rule since removed)."""
@@ -210,6 +287,23 @@ class Engine:
                 near = difflib.get_close_matches(rule_id, list(self._info_by_id), n=1)
                 out.append(f"waivers: rule '{rule_id}' does not exist" + (f" (did you mean '{near[0]}'?)" if near else ""))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """One run read for the report or the verdicts."""
+    facts: Facts
+    flat: dict[str, Any]
+    run: Run
+    judged: dict[Verdict, list[RuleInfo]]
+    waivers: dict[str, dict[str, Any]]
+    leaders: list[findings_.Leader]
+    blocking: list[RuleInfo]
+    todo: list[RuleInfo]
+    chosen: list[plan_.Chosen]
+    overall: Tally
+    by_dimension: dict[str, Tally]
+    today: _dt.date                     # the audit's date
 
 
 def _by_verdict(infos: list[RuleInfo], verdicts: list[Verdict]) -> dict[Verdict, list[RuleInfo]]:
@@ -224,10 +318,19 @@ def _tallies(judged: dict[Verdict, list[RuleInfo]]) -> tuple[Tally, dict[str, Ta
     """Coverage and score weights, overall and per dimension; stage actions are not scored."""
     overall, by_dimension = Tally(), {d: Tally() for d in DIMENSIONS}
     for verdict, outcome in ((Verdict.PASSED, True), (Verdict.VIOLATED, False), (Verdict.NOT_EVALUATED, None)):
+        passed = outcome is True
         for info in judged[verdict]:
-            if not info.stage_action:
-                overall.add(info.rule.severity, outcome)
-                by_dimension[info.rule.dimension].add(info.rule.severity, outcome)
+            if info.stage_action:
+                continue
+            w = info.weight
+            for t in (overall, by_dimension[info.finding_base["dimension"]]):     # Tally.add_weight, unrolled
+                t.applicable += 1
+                t.applicable_weight += w
+                if outcome is not None:
+                    t.judged += 1
+                    t.judged_weight += w
+                    if passed:
+                        t.passed_weight += w
     return overall, by_dimension
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from shequn.facts.model import Facts
 from shequn.report.model import build, Finding, Related
-from shequn.report.values import interpolate, threshold_placeholders
 from shequn.diagnose.priority import BLOCKER_POINTS, LATER_ESSENTIAL_POINTS, distance, priority
 from shequn.diagnose.rule_info import RuleInfo
 
@@ -28,37 +27,43 @@ def priority_of(info: RuleInfo, flat: dict[str, Any], current: int) -> int:
                     past=distance(info.limits, flat))
 
 
-def findings(violated: list[RuleInfo], flat: dict[str, Any], values: dict[str, Any], current: int,
-             waivers: dict[str, dict[str, Any]]) -> list[Finding]:
-    """One finding per cause, open ones first, then by priority (highest first) and rule id."""
+Leader = tuple[int, RuleInfo, list[RuleInfo]]       # (priority, the finding's rule, the rules folded under it)
+
+
+def leaders(violated: list[RuleInfo], flat: dict[str, Any], current: int,
+            waivers: dict[str, dict[str, Any]]) -> list[Leader]:
+    """One rule per cause, open ones first, then by priority (highest first) and rule id."""
     ranked = sorted(((priority_of(info, flat, current), info) for info in violated if not info.stage_action),
                     key=lambda pi: (waivers.get(pi[1].rule.id, {}).get("active", False), -pi[0], pi[1].rule.id))
-    leaders: dict[Any, tuple[int, RuleInfo, list[RuleInfo]]] = {}
+    out: dict[Any, Leader] = {}
     for points, info in ranked:
         waived = waivers.get(info.rule.id, {}).get("active", False)
         key = (info.cause, waived)
-        if key in leaders:
-            leaders[key][2].append(info)
+        if key in out:
+            out[key][2].append(info)
         else:
-            leaders[key] = (points, info, [])
-    return [_finding(info, points, related, flat, values, waivers.get(info.rule.id))
-            for points, info, related in leaders.values()]
+            out[key] = (points, info, [])
+    return list(out.values())
+
+
+def findings(ranked: list[Leader], flat: dict[str, Any], values: dict[str, Any],
+             waivers: dict[str, dict[str, Any]]) -> list[Finding]:
+    """The findings of `leaders`, in their order."""
+    return [_finding(info, points, related, flat, values, waivers.get(info.rule.id) if waivers else None)
+            for points, info, related in ranked]
 
 
 def _finding(info: RuleInfo, points: int, related: list[RuleInfo], flat: dict[str, Any], values: dict[str, Any],
              waiver: dict[str, Any] | None) -> Finding:
     rule = info.rule
     active = bool(waiver and waiver.get("active"))
-    return build(Finding,
-                 rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=info.stage,
-                 severity=rule.severity, dimension=rule.dimension,
-                 message=interpolate(rule.message, {**values, **threshold_placeholders(info.thresholds)}) if info.placeholders
-                 else rule.message,
-                 evidence=info.evidence_in(flat), advice=list(rule.advice), sources=list(info.sources),
-                 note=rule.note, priority=points, thresholds=list(info.thresholds),
-                 related=[build(Related, rule=r.rule.id, title=r.rule.title) for r in related],
-                 status="waived" if active else "open",
-                 waiver={k: v for k, v in waiver.items() if k in ("rule", "reason", "expires")} if active and waiver else None)
+    fields = dict(info.finding_base)
+    fields.update(message=info.message(values), evidence=info.evidence_in(flat), advice=list(rule.advice),
+                  sources=list(info.sources), note=rule.note, priority=points, thresholds=list(info.thresholds),
+                  related=[build(Related, rule=r.rule.id, title=r.rule.title) for r in related],
+                  status="waived" if active else "open",
+                  waiver={k: v for k, v in waiver.items() if k in ("rule", "reason", "expires")} if active and waiver else None)
+    return build(Finding, **fields)
 
 
 def waivers(facts: Facts, today: _dt.date) -> dict[str, dict[str, Any]]:

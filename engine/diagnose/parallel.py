@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from shequn.facts.loader import FactsError, Problem
 from shequn.report.model import Report
+from shequn.report.verdicts import Verdicts
 
 if TYPE_CHECKING:                       # the pool is imported when a run starts: one process needs none of it
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -94,7 +95,7 @@ def evaluate_chunk(engine: Engine, items: list[Any], **kwargs: Any) -> Iterable[
 
 # Models that travel as their JSON: their JSON is their whole contract (a report is rebuilt from it
 # equal to the original, tests/test_parallel.py), and pydantic reads it back far quicker than pickle.
-AS_JSON: tuple[type[BaseModel], ...] = (Report,)
+AS_JSON: tuple[type[BaseModel], ...] = (Report, Verdicts)
 
 
 def _pack(value: Any) -> Any:

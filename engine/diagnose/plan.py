@@ -9,38 +9,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from shequn.report.model import build, Action, Finding, PlanItem
+from shequn.report.model import build, PlanItem
 from shequn.diagnose.priority import ACTION_POINTS, priority
+from shequn.diagnose.findings import Leader
 from shequn.diagnose.rule_info import RuleInfo
 
 PLAN_SIZE = 5
 
 
-def plan(findings: list[Finding], actions: list[Action], infos: dict[str, RuleInfo], blockers: set[str]) -> list[PlanItem]:
-    candidates: list[tuple[int, str, Any, PlanItem]] = []
-    for f in findings:
-        if f.status != "open" or not f.evidence:
-            continue
-        why = "blocker" if f.rule in blockers else "finding"
-        candidates.append((f.priority, f.rule, infos[f.rule].cause, build(
-            PlanItem, rule=f.rule, title=f.title, advice=list(f.advice), evidence=dict(f.evidence),
-            severity=f.severity, why=why)))
-    for a in actions:
-        info = infos[a.rule]
-        if a.blocker or not a.evidence:
+Chosen = tuple[RuleInfo, str]           # the rule, and why it is in the plan: finding, blocker or action
+
+
+def choose(leaders: list[Leader], todo: list[RuleInfo], flat: dict[str, Any], blockers: set[str],
+           waivers: dict[str, dict[str, Any]]) -> list[Chosen]:
+    """The plan's rules, from the findings' rules (`leaders`) and the actions' (`todo`)."""
+    candidates: list[tuple[int, str, Any, RuleInfo, str]] = []
+    for points, info, _ in leaders:
+        rule_id = info.rule.id
+        if waivers.get(rule_id, {}).get("active", False) or not info.has_evidence(flat):
+            continue                                   # a waived finding is not open
+        candidates.append((points, rule_id, info.cause, info, "blocker" if rule_id in blockers else "finding"))
+    for info in todo:
+        if info.gate:
             continue                                   # blockers are findings already
         points = priority(info.rule.severity, minefield=False, stage_points=ACTION_POINTS, past=0.0)
-        candidates.append((points, a.rule, info.cause, build(
-            PlanItem, rule=a.rule, title=a.title, advice=list(a.advice), evidence=dict(a.evidence),
-            severity=info.rule.severity, why="action")))
+        candidates.append((points, info.rule.id, info.cause, info, "action"))
     candidates.sort(key=lambda c: (-c[0], c[1]))
-    chosen: list[PlanItem] = []
+    chosen: list[Chosen] = []
     causes: set[Any] = set()
-    for _, _, cause, item in candidates:
+    for _, _, cause, info, why in candidates:
         if cause in causes:
             continue
         causes.add(cause)
-        chosen.append(item)
+        chosen.append((info, why))
         if len(chosen) == PLAN_SIZE:
             break
     return chosen
+
+
+def plan(chosen: list[Chosen], flat: dict[str, Any]) -> list[PlanItem]:
+    return [build(PlanItem, rule=info.rule.id, title=info.rule.title, advice=list(info.rule.advice),
+                  evidence=info.evidence_in(flat), severity=info.rule.severity, why=why) for info, why in chosen]

@@ -11,45 +11,57 @@ Rules that do not apply ask nothing.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from shequn.durable.verdicts import Run
 from shequn.facts.vocabulary import BY_NAME
 from shequn.report.model import build, Confirm, NotEvaluated, Question
 from shequn.diagnose.rule_info import RuleInfo
-from shequn.diagnose.scoring import WEIGHTS
 
 DECIDES_ORDER = {"stage": 0, "applicability": 1, "rules": 2}
 
 
-def not_evaluated(unknown: list[RuleInfo], run: Run, flat: dict[str, Any]) -> list[NotEvaluated]:
+Unknown = tuple[RuleInfo, list[str]]         # a rule not evaluated, and the facts to collect for it
+
+
+def unknowns(unknown: list[RuleInfo], run: Run, flat: dict[str, Any]) -> list[Unknown]:
     """Each rule not evaluated with the facts to collect: those of `applies` first, when it is unknown."""
-    return [build(NotEvaluated, rule=info.rule.id,
-                  missing=info.applies_missing_in(flat) if info.index in run.applies_unknown else info.missing_in(flat))
+    applies_unknown = run.applies_unknown
+    return [(info, info.applies_missing_in(flat) if info.index in applies_unknown else info.missing_in(flat))
             for info in unknown]
 
 
-def questions(unevaluated: list[NotEvaluated], infos: dict[str, RuleInfo], run: Run,
-              confirm: list[Confirm]) -> list[Question]:
-    unlocks: Counter[str] = Counter()
-    weight: Counter[str] = Counter()
+def not_evaluated(unknown: list[Unknown]) -> list[NotEvaluated]:
+    return [build(NotEvaluated, rule=info.rule.id, missing=missing) for info, missing in unknown]
+
+
+def ranked(unknown: list[Unknown], run: Run, confirm: list[Confirm]) -> list[tuple[str, int, str]]:
+    """(fact, rules it unlocks, what it decides) of each fact to ask, most useful first; counted, no objects built."""
+    unlocks: dict[str, int] = {}
+    weight: dict[str, int] = {}
     decides: dict[str, str] = {}
-    for n in unevaluated:
-        info = infos[n.rule]
-        for name in n.missing:
-            unlocks[name] += 1
-            weight[name] += WEIGHTS[info.rule.severity]
-            if info.index in run.applies_unknown:
+    applies_unknown = run.applies_unknown
+    for info, missing in unknown:
+        w = info.weight
+        for name in missing:
+            unlocks[name] = unlocks.get(name, 0) + 1
+            weight[name] = weight.get(name, 0) + w
+            if info.index in applies_unknown:
                 decides.setdefault(name, "applicability")
     stage_order: dict[str, int] = {}
     for c in confirm:                       # an essential places the stage even when select leaves it out
         for name in c.missing:
             stage_order.setdefault(name, len(stage_order))
             decides[name] = "stage"
-            unlocks[name] = unlocks[name] or 1
-    ranked = sorted(unlocks, key=lambda name: (DECIDES_ORDER[decides.get(name, "rules")], stage_order.get(name, 0),
-                                               -weight[name], name))
-    return [build(Question, fact=name, question=BY_NAME[name].question or f"What is {name}?", unlocks=unlocks[name],
-                  decides=decides.get(name, "rules"))
-            for name in ranked if name in BY_NAME]
+            unlocks[name] = unlocks.get(name) or 1
+    order = sorted(unlocks, key=lambda name: (DECIDES_ORDER[decides.get(name, "rules")], stage_order.get(name, 0),
+                                              -weight.get(name, 0), name))
+    return [(name, unlocks[name], decides.get(name, "rules")) for name in order if name in BY_NAME]
+
+
+def questions(ranking: list[tuple[str, int, str]]) -> list[Question]:
+    return [build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
+            for name, n, decides in ranking]
+
+
+_QUESTIONS = {name: fact.question or f"What is {name}?" for name, fact in BY_NAME.items()}

@@ -1,15 +1,17 @@
 """What the report needs of each rule, computed once per Engine (the report is on the hot path)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shequn.facts.vocabulary import BY_NAME
 
 from shequn.diagnose.priority import Threshold, comparisons
 from shequn.report.model import SourceRef, ThresholdRef
+from shequn.report.values import format_value, threshold_placeholders
 from shequn.rules.ruleset import PLACEHOLDER, Rule
 from shequn.rules.thresholds import compared_fact
+from shequn.diagnose.scoring import WEIGHTS
 
 # Facts that describe what kind of community it is rather than what goes wrong in it:
 # two rules that differ only in these have the same cause.
@@ -39,6 +41,11 @@ class RuleInfo:
     limits: tuple[Threshold, ...] = ()
     applies_facts: tuple[str, ...] = ()
     thresholds: tuple[ThresholdRef, ...] = ()
+    # parts of the report computed once: the finding's fields that do not depend on the
+    # community, and the message split at its placeholders (odd items are fact names)
+    finding_base: dict[str, Any] = field(default_factory=dict, compare=False)
+    message_parts: tuple[str, ...] = ()
+    weight: int = 0
 
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
@@ -49,13 +56,26 @@ class RuleInfo:
             for n in ((*fact.derived_from, name) if fact is not None and fact.derived else (name,)):
                 if n not in evidence:
                     evidence.append(n)
+        thresholds = tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source,
+                                                        fact=compared_fact(rule, t.value))
+                           for n, t in rule.thresholds.items())
+        base = dict(rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=rule.stage,
+                    severity=rule.severity, dimension=rule.dimension)
         return cls(index, rule, tuple(rule.facts), tuple(evidence), rule.stage, rule.gate,
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
                    tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
                    selected, cause_of(rule), comparisons(rule.condition), tuple(rule.applies_facts),
-                   tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source,
-                                                      fact=compared_fact(rule, t.value))
-                         for n, t in rule.thresholds.items()))
+                   thresholds, base, _message_parts(rule.message, thresholds), WEIGHTS[rule.severity])
+
+    def message(self, values: dict[str, Any]) -> str:
+        """The rule's message with the community's values (as report/values.py `interpolate` writes them)."""
+        parts = self.message_parts
+        if len(parts) == 1:
+            return parts[0]
+        out = list(parts)
+        for i in range(1, len(parts), 2):
+            out[i] = format_value(parts[i], values.get(parts[i]))
+        return "".join(out)
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The first fact `applies` reads that is unknown: asked first, one at a time, since it may
@@ -66,10 +86,31 @@ class RuleInfo:
         """The known facts the rule read, with the inputs of derived ones."""
         return {n: flat[n] for n in self.evidence if n in flat}
 
+    def has_evidence(self, flat: dict[str, Any]) -> bool:
+        """Whether some fact of its evidence is known."""
+        return any(n in flat for n in self.evidence)
+
     def missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The facts to collect to evaluate the rule: unknown inputs, or a derived
         fact whose inputs are known but whose ratio is undefined (a zero)."""
         return _missing(self.facts, flat)
+
+
+def _message_parts(message: str, thresholds: tuple[ThresholdRef, ...]) -> tuple[str, ...]:
+    """The message split at its fact placeholders; the thresholds' placeholders are filled in already."""
+    filled = threshold_placeholders(thresholds)
+    parts: list[str] = [""]
+    last = 0
+    for m in PLACEHOLDER.finditer(message):
+        name = m.group(1)
+        parts[-1] += message[last:m.start()]
+        if name in filled:
+            parts[-1] += filled[name]
+        else:
+            parts += [name, ""]
+        last = m.end()
+    parts[-1] += message[last:]
+    return tuple(parts)
 
 
 def _missing(names: tuple[str, ...], flat: dict[str, Any]) -> list[str]:
@@ -77,9 +118,18 @@ def _missing(names: tuple[str, ...], flat: dict[str, Any]) -> list[str]:
     for name in names:
         if name in flat:
             continue
-        fact = BY_NAME.get(name)
-        inputs = fact.derived_from if fact is not None and fact.derived else (name,)
-        missing.extend(n for n in inputs if n not in flat and n not in missing)
-        if fact is not None and fact.derived and all(n in flat for n in inputs):
+        inputs = _INPUTS.get(name)
+        if inputs is None:                   # not derived: the fact itself
+            if name not in missing:
+                missing.append(name)
+            continue
+        for n in inputs:
+            if n not in flat and n not in missing:
+                missing.append(n)
+        if all(n in flat for n in inputs):   # inputs known, the ratio undefined
             missing.append(name)
     return missing
+
+
+# a derived fact's inputs, by name (the vocabulary's lookups are slow on the hot path)
+_INPUTS: dict[str, tuple[str, ...]] = {name: tuple(f.derived_from) for name, f in BY_NAME.items() if f.derived}

@@ -36,7 +36,9 @@ class Tally:
 
     def add(self, severity: str, outcome: Optional[bool]) -> None:
         """outcome: True passed, False violated, None not evaluated."""
-        w = WEIGHTS[severity]
+        self.add_weight(WEIGHTS[severity], outcome)
+
+    def add_weight(self, w: int, outcome: Optional[bool]) -> None:
         self.applicable += 1
         self.applicable_weight += w
         if outcome is not None:

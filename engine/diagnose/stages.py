@@ -27,12 +27,17 @@ def blockers(essentials: list[RuleInfo], run: Run) -> list[RuleInfo]:
     return [info for info in essentials if run.verdicts[info.index] is Verdict.VIOLATED]
 
 
-def actions(violated: list[RuleInfo], blocking: list[RuleInfo], flat: dict[str, Any]) -> list[Action]:
-    """The next actions: the blockers, then the current stage's violated actions; never one without evidence."""
-    todo = blocking + [info for info in violated if info.stage_action]
-    built = (build(Action, rule=info.rule.id, stage=info.stage, title=info.rule.title, advice=list(info.rule.advice),
-                   evidence=info.evidence_in(flat), blocker=info.gate) for info in todo)
-    return sorted((a for a in built if a.evidence), key=lambda a: (not a.blocker, a.rule))
+def action_infos(violated: list[RuleInfo], blocking: list[RuleInfo], flat: dict[str, Any]) -> list[RuleInfo]:
+    """The rules of the next actions: the blockers, then the current stage's violated actions; never one
+    without evidence (blockers first, then by rule id)."""
+    todo = [info for info in blocking + [info for info in violated if info.stage_action] if info.has_evidence(flat)]
+    return sorted(todo, key=lambda info: (not info.gate, info.rule.id))
+
+
+def actions(todo: list[RuleInfo], flat: dict[str, Any]) -> list[Action]:
+    """The next actions of `action_infos`."""
+    return [build(Action, rule=info.rule.id, stage=info.stage, title=info.rule.title, advice=list(info.rule.advice),
+                  evidence=info.evidence_in(flat), blocker=info.gate) for info in todo]
 
 
 def to_confirm(essentials: dict[int, list[RuleInfo]], run: Run, flat: dict[str, Any]) -> list[Confirm]:

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Union
 from shequn.errors import ExpressionTypeError
 from shequn.lang import ast
 from shequn.lang.ast import NEGATED
+from shequn.lang import exact
 from shequn.lang.rewrite import canonical_number, divisors, fold_constants, isolate
 
 Cond = Union[dict[str, Any], bool]          # a durable condition, or a constant after folding
@@ -96,6 +97,8 @@ def _atom_props(node: ast.Expr) -> tuple[list[str], list[str]]:
 
 def missing(node: ast.Expr) -> Cond:
     """True when the atom cannot be decided: a fact unknown or a divisor zero."""
+    if isinstance(node, ast.Compare) and exact.needs_exact(node.left, node.right):
+        return {"$nex": {exact.key(node.left, node.right): 1}}      # its sign is sent only when decided
     props, zeros = _atom_props(node)
     return disj([{"$nex": {p: 1}} for p in props] + [{p: 0} for p in zeros])
 
@@ -103,7 +106,11 @@ def missing(node: ast.Expr) -> Cond:
 def _compare(op: str, left: ast.Expr, right: ast.Expr) -> Cond:
     if isinstance(left, ast.Literal) and isinstance(right, ast.Literal):
         return _fold(op, left.value, right.value)
-    name, op, rhs = isolate(op, left, right)
+    name, op, rhs = isolate(op, left, right)        # refuses what cannot be compiled, exact or not
+    if exact.needs_exact(left, right):
+        # arithmetic is not left to the matcher's floating point: it compares the exact sign (lang/exact.py)
+        sign = exact.key(left, right)
+        return {sign: 0} if op == "==" else {_OPS[op]: {sign: 0}}
     test = {name: value_json(rhs)} if op == "==" else {_OPS[op]: {name: value_json(rhs)}}
     guards = [{"$ex": {n: 1}} for n in ast.names(rhs)]
     guards += [{"$neq": {d: 0}} for d in divisors(ast.Compare(op, left, right))]
@@ -169,3 +176,20 @@ def undecided(node: ast.Expr) -> Cond:
     walk(node)
     return disj(tests)
 
+
+
+def settles_only_when_decided(node: ast.Expr, mode: str = "F") -> bool:
+    """Whether the condition can be definitely true (T) or false (F) only once every
+    comparison it makes is decided. Then "passed although a fact is unknown" can never
+    happen, and that durable rule is not compiled. Cautious: False when unsure."""
+    if isinstance(node, ast.Not):
+        return settles_only_when_decided(node.operand, "T" if mode == "F" else "F")
+    if isinstance(node, (ast.And, ast.Or)):
+        constants = [i for i in node.items if not ast.names(i)]     # `stage.current == 2` on stage 2, say
+        if any(compile_condition(i, mode) is True for i in constants):
+            return False                         # a constant part settles it alone
+        items = [i for i in node.items if ast.names(i)]
+        if isinstance(node, ast.And) == (mode == "T"):       # every part must settle the same way
+            return all(settles_only_when_decided(i, mode) for i in items)
+        return len(items) == 1 and settles_only_when_decided(items[0], mode)  # one part may settle it alone
+    return bool(ast.names(node))                 # an atom is settled only when decided

@@ -8,7 +8,12 @@ relied on are tested in tests/test_matcher.py:
 
 - a fact is matched by every rule whose condition holds (facts, not events);
 - asserting during an action, then completing it, chains further rules;
-- `delete_state(sid)` frees everything a session asserted.
+- retracting every fact an evaluation asserted leaves its session as it
+  was, so one session serves evaluation after evaluation;
+- `delete_state(sid)` frees everything a session asserted (done when an
+  evaluation fails half-way, whatever was raised);
+- a batch whose last fact matches no rule returns "not handled", though
+  the other facts fired rules as usual.
 
 `delete_ruleset` is never called: in 2.0.28 it corrupts the heap (creating,
 using and deleting a few hundred rulesets ends in "munmap_chunk(): invalid
@@ -38,6 +43,7 @@ class _Durable(Protocol):
     def start_action_for_state(self, handle: int, state: int) -> tuple[str, str] | None: ...   # (state, message)
     def complete_and_start_action(self, handle: int, state: int) -> str | None: ...           # the next message
     def delete_state(self, handle: int, sid: str) -> None: ...
+    def retract_facts(self, handle: int, facts: str) -> tuple[int, int]: ...
 
 
 _dr: _Durable = durable_rules_engine
@@ -65,8 +71,9 @@ class Matcher:
             self._handle = _dr.create_ruleset(self.name, text)
         except _dr.error as exc:
             raise MatcherError(f"durable_rules rejected the compiled rules: {exc}") from None
-        self._lock = threading.Lock()                  # one session at a time per handle
+        self._lock = threading.Lock()                  # the C module is not thread-safe: one evaluation at a time per handle
         self._sids = itertools.count(1)
+        self._free: list[str] = []                     # clean sessions, reused by whichever thread comes next
 
     @classmethod
     def for_definitions(cls, definitions: dict[str, dict[str, Any]]) -> "Matcher":
@@ -79,44 +86,81 @@ class Matcher:
             return matcher
 
     def run(self, facts_json: Callable[[str], str], chain: Callable[[str, str], Iterable[str]]) -> list[str]:
-        """Assert the facts of one session and return the names of the rules that fired.
+        """Assert the facts of one evaluation and return the names of the rules that fired.
 
         `facts_json(sid)` gives the JSON list of facts to assert; `chain(name, sid)`
         gives further facts (JSON) to assert when rule `name` fires.
+
+        Sessions are long-lived: creating and deleting one costs more than the
+        matching itself (about 1 µs per compiled rule). After its outcome is
+        read, every fact the evaluation asserted is retracted, so the session is
+        empty again and goes back to the pool. When anything is raised instead,
+        an interrupt or a rejected fact included, the session is deleted and
+        never reused: the next evaluation starts on a new one.
         """
         with self._lock:
-            sid = str(next(self._sids))
+            sid = self._free.pop() if self._free else str(next(self._sids))
             handle = self._handle
-            # the session is deleted whatever is raised, an interrupt or a rejected assert
-            # included: every leaked session keeps megabytes, and durable_rules refuses
-            # every evaluation once about a thousand are alive
-            pending: list[int] = []         # the state handle while its actions are not started
+            asserted: list[str] = []       # every JSON text asserted, to retract
+            pending: list[int] = []        # the state handle while its actions are not started
             try:
-                return self._fire(handle, sid, facts_json, chain, pending)
-            finally:
+                fired = self._fire(handle, sid, facts_json, chain, pending, asserted)
+                self._retract(handle, asserted)
+            except BaseException:
+                # every leaked session keeps megabytes, and durable_rules refuses
+                # every evaluation once about a thousand are alive
                 self._delete(handle, sid, pending)
+                raise
+            self._free.append(sid)
+            return fired
+
+    @property
+    def sessions(self) -> int:
+        """Sessions kept for reuse (each is empty between evaluations)."""
+        return len(self._free)
 
     @staticmethod
     def _fire(handle: int, sid: str, facts_json: Callable[[str], str],
-              chain: Callable[[str, str], Iterable[str]], pending: list[int]) -> list[str]:
+              chain: Callable[[str, str], Iterable[str]], pending: list[int], asserted: list[str]) -> list[str]:
+        first = facts_json(sid)
+        asserted.append(first)
         try:
-            code, state = _dr.assert_facts(handle, facts_json(sid))
+            code, state = _dr.assert_facts(handle, first)
         except _dr.error as exc:
             raise MatcherError(f"durable_rules rejected the facts: {exc}") from None
+        if code == _OBSERVED:           # a fact of the same id is still there: the session is not clean
+            raise MatcherError("durable_rules already held a fact of this evaluation")
+        # _NOT_HANDLED only says that some fact matched no rule (a marker no rule
+        # reads, say): the others may have fired, so their actions are read as usual
         fired: list[str] = []
-        if code != _OK:
-            return fired
         pending.append(state)
         result = _dr.start_action_for_state(handle, state)
         pending.clear()
         message = result[1] if result else None
+        complete = _dr.complete_and_start_action
         while message:
             name = message[2:message.index('"', 2)]     # '{"<rule name>": {...}}'
             fired.append(name)
-            for fact in chain(name, sid):
-                _dr.assert_fact(handle, fact)
-            message = _dr.complete_and_start_action(handle, state)
+            more = chain(name, sid)
+            for fact in more:
+                asserted.append(fact)
+                try:
+                    _dr.assert_fact(handle, fact)
+                except _dr.error as exc:
+                    raise MatcherError(f"durable_rules rejected a chained fact: {exc}") from None
+            message = complete(handle, state)
         return fired
+
+    @staticmethod
+    def _retract(handle: int, asserted: list[str]) -> None:
+        """Retract what one evaluation asserted (its first facts are a JSON list, the chained ones single facts)."""
+        text = asserted[0] if len(asserted) == 1 else asserted[0][:-1] + "," + ",".join(asserted[1:]) + "]"
+        try:
+            code, _ = _dr.retract_facts(handle, text)
+        except _dr.error as exc:
+            raise MatcherError(f"durable_rules could not retract the facts: {exc}") from None
+        if code not in (_OK, _NOT_HANDLED):
+            raise MatcherError(f"durable_rules could not retract the facts (code {code})")
 
     @staticmethod
     def _delete(handle: int, sid: str, pending: list[int]) -> None:

@@ -17,7 +17,7 @@ from shequn.facts.loader import validate_facts
 from shequn.durable.budget import compiled
 from shequn.durable.matcher import Matcher, MatcherError
 from shequn.errors import RuleLimitError
-from shequn.durable.program import Program, community_json, compile_single, encode_facts
+from shequn.durable.program import Program, community_json, compile_single
 from shequn.durable.verdicts import verdict_alone
 from shequn.rules.ruleset import Rule
 from shequn.rules.verdict import Verdict
@@ -61,6 +61,6 @@ class Probe:
         facts = validate_facts(data, f"example of {rule.id}")
         flat = facts.flat()
         matcher, program = self._compiled(rule, current)
-        encoded, bucket = encode_facts(flat), program.bucket_json
+        encoded, bucket = program.encode(flat), program.bucket_json
         fired = matcher.run(lambda sid: f"[{community_json(sid, bucket, encoded)}]", lambda name, sid: [])
         return verdict_alone(program, fired, flat)

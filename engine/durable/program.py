@@ -3,7 +3,9 @@
 For every rule, durable rules named `<n>:T` and `<n>:P` fire when the rule
 applies and its condition is definitely true (violated), or definitely false
 although a fact it reads is unknown (passed). A rule with `applies` also gets
-`<n>:N` (it definitely does not apply) and `<n>:A` (it definitely does). When
+`<n>:N` (it definitely does not apply) and, where it can be true while a
+fact it reads is unknown, `<n>:A` (it definitely does); elsewhere it applies
+when every fact it reads is known and `<n>:N` did not fire. When
 none of T, P, N fires, the rule is passed if every fact it and `applies` read
 is known (and no divisor is zero), and not evaluated otherwise: that needs no
 matching, only the list of facts present.
@@ -43,7 +45,8 @@ from shequn.facts.vocabulary import BY_NAME
 from shequn.errors import RuleLimitError
 
 from shequn.lang import ast
-from shequn.durable.compiler import Cond, compile_condition, conj, disj, undecided
+from shequn.lang.exact import Comparisons, comparisons
+from shequn.durable.compiler import Cond, compile_condition, conj, disj, settles_only_when_decided, undecided
 from shequn.lang.rewrite import encode_value, substitute
 from shequn.rules.ruleset import Rule
 
@@ -80,6 +83,47 @@ class Program:
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     bucket_json: str = ""
+    exact: dict[str, tuple[ast.Expr, ast.Expr]] = field(default_factory=dict)   # comparisons decided exactly (lang/exact.py)
+    reads: frozenset[str] = frozenset()           # the properties some durable rule reads
+    signs: Comparisons = field(default_factory=lambda: Comparisons({}))
+
+    _encoded: dict[tuple[str, Any], str] = field(default_factory=dict, repr=False)   # one fact's JSON, by (name, value)
+
+    def encode(self, flat: dict[str, Any]) -> str:
+        """The community's facts as durable is sent them: only the properties some rule reads,
+        and the sign of each comparison with arithmetic, computed exactly.
+
+        Most values recur from one community to the next (yes/no, options, small
+        counts, shares in percent), so each fact's JSON is remembered by value."""
+        reads, cache = self.reads, self._encoded
+        parts: list[str] = []
+        for name, value in flat.items():
+            key = (name, tuple(value) if type(value) is list else value)
+            text = cache.get(key)
+            if text is None:
+                text = encode_facts({name: value}, reads)
+                if len(cache) >= _ENCODED_MAX:
+                    cache.clear()                 # bounded: a stream of unique values must not grow memory
+                cache[key] = text
+            if text:
+                parts.append(text)
+        if self.signs:
+            parts.extend(f"{_SIGN_KEYS[k]}:{v}" for k, v in self.signs.signs(flat).items())
+        return ",".join(parts)
+
+
+def _read_properties(cond: Any, out: set[str]) -> None:
+    """The property names a durable condition reads ($-keys are operators; {"$m": name} reads name)."""
+    if isinstance(cond, dict):
+        for k, v in cond.items():
+            if k == "$m":
+                out.add(v)
+            elif not k.startswith("$"):
+                out.add(k)
+            _read_properties(v, out)
+    elif isinstance(cond, list):
+        for c in cond:
+            _read_properties(c, out)
 
 
 def _width(cond: Cond) -> int:
@@ -193,6 +237,12 @@ class _Builder:
         self.program = Program(rules=list(rules))
         self.pending: list[tuple[str, list[dict[str, Any]], Cond, Outcome]] = []
 
+    def exactly(self, *nodes: ast.Expr | None) -> None:
+        """Note the comparisons of these conditions that are decided exactly."""
+        for node in nodes:
+            if node is not None:
+                self.program.exact.update(comparisons(node))
+
     def add(self, name: str, cond: Cond, outcome: Outcome,
             markers: list[dict[str, Any]] | dict[str, Any] | None = None) -> None:
         if cond is False:
@@ -272,6 +322,12 @@ class _Builder:
         # when the first fact asserted on a ruleset matches no rule at all.
         prog.definitions[SEEN] = {"all": [{"m": {"_a0": 1}}]}
         prog.outcomes[SEEN] = Outcome(-1, Fired.SEEN)
+        reads: set[str] = set()
+        for definition in prog.definitions.values():
+            _read_properties(definition["all"][-1]["m"], reads)
+        prog.reads = frozenset(reads)
+        prog.signs = Comparisons(prog.exact)
+        _SIGN_KEYS.update((k, json.dumps(k, ensure_ascii=False)) for k in prog.exact)
         prog.bucket_json = ",".join([f'"_a{i}":1' for i in range(a_count)] + [f'"_b{i}":1' for i in range(b_count)])
         return prog
 
@@ -279,10 +335,11 @@ class _Builder:
 def _outcome_rules(b: _Builder, i: int, node: ast.Expr, applies: ast.Expr | None, markers: list[dict[str, Any]],
                    suffix: str, stage: int = 0, at_most: int = 0) -> None:
     """The durable rules of rule i: violated, and passed although a fact is unknown, both only where it applies."""
+    b.exactly(node, applies)
     where = compile_condition(applies, "T") if applies is not None else True
     b.add(f"{i}:T{suffix}", conj([where, compile_condition(node, "T")]), Outcome(i, Fired.VIOLATED, stage, at_most), markers)
     unknown = undecided(node)
-    if unknown is not False:
+    if unknown is not False and not settles_only_when_decided(node):
         b.add(f"{i}:P{suffix}", conj([where, compile_condition(node, "F"), unknown]),
               Outcome(i, Fired.PASSED_DESPITE_UNKNOWN, stage, at_most), markers)
 
@@ -291,7 +348,14 @@ def _applicability_rules(b: _Builder, i: int, applies: ast.Expr | None) -> None:
     """Whether rule i applies at all; `applies` never reads the stage, so once per rule."""
     if applies is not None:
         b.add(f"{i}:N", compile_condition(applies, "F"), Outcome(i, Fired.NOT_APPLICABLE))
-        b.add(f"{i}:A", compile_condition(applies, "T"), Outcome(i, Fired.APPLIES))
+        if not applies_when_decided(applies):
+            b.add(f"{i}:A", compile_condition(applies, "T"), Outcome(i, Fired.APPLIES))
+
+
+def applies_when_decided(applies: ast.Expr) -> bool:
+    """Whether `applies` is definitely true only once every fact it reads is known: then it applies
+    exactly when those facts are known and `<n>:N` did not fire, and `<n>:A` is not compiled."""
+    return settles_only_when_decided(applies, "T")
 
 
 def condition_of(rule: Rule) -> ast.Expr:
@@ -328,6 +392,7 @@ def compile_program(rules: list[Rule]) -> Program:
             _outcome_rules(b, i, node, rule.applicability, markers, suffix, k, j)
     for k in STAGES:
         essentials = [essential_of(r) for r in rules if r.gate and r.stage == k]
+        b.exactly(*essentials)
         # stage.current: the first stage whose essentials are not all passed
         reached = _marker("reached", k)
         b.add(f"g{k}:done", conj([compile_condition(e, "F") for e in essentials]), Outcome(-1, Fired.STAGE_DONE, k), reached)
@@ -358,18 +423,25 @@ def compile_single(rule: Rule, current_stage: int | None = None) -> Program:
 
 # --- facts as durable sees them -------------------------------------------
 
+_ENCODED_MAX = 20_000            # about 3 MB at most, so memory stays flat over millions of communities
+_SIGN_KEYS: dict[str, str] = {}            # an exact comparison's key as JSON
+
 _KEYS = {f.name: json.dumps(f.name) + ":" for f in BY_NAME.values()}
 _LISTS = {f.name: f.values for f in BY_NAME.values() if f.kind == "enumlist"}
 
 
-def encode_facts(flat: dict[str, Any]) -> str:
-    """The community's known facts as JSON properties (list facts become flags)."""
+def encode_facts(flat: dict[str, Any], reads: frozenset[str] | None = None) -> str:
+    """The community's known facts as JSON properties (list facts become flags); with `reads`,
+    only those properties (what no rule reads cannot change what fires)."""
     parts: list[str] = []
     for name, value in flat.items():
         values = _LISTS.get(name)
         if values is not None:
             present = set(value)
-            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in values)
+            parts.extend(f'"{name}.{v}":{"true" if v in present else "false"}' for v in values
+                         if reads is None or f"{name}.{v}" in reads)
+        elif reads is not None and name not in reads:
+            continue
         elif value is True or value is False:
             parts.append(_KEYS[name] + ("true" if value else "false"))
         elif type(value) is int:

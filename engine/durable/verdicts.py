@@ -7,7 +7,9 @@ stage k is the current stage: assert `current k`. When `h<k>:bad` fires, an
 essential of stage k is violated: assert `atmost k`; when `h<k>:ok` fires,
 go on to `checked k+1` (after stage 5, `atmost 5`).
 
-A rule does not apply when `<n>:N` fired. Otherwise its condition is true
+A rule does not apply when `<n>:N` fired. It applies when `<n>:A` fired, or,
+for a rule compiled without `<n>:A`, when every fact `applies` reads is known
+(and no divisor is zero). Otherwise its condition is true
 when `<n>:T` fired, false when `<n>:P` fired; when neither did, it is false if
 the rule is known to apply and every fact it reads is known and no divisor is
 zero (`decided`), unknown otherwise. Outcomes compiled for one stage count
@@ -17,11 +19,13 @@ into the verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, cast
+from typing import Any, Callable, Iterable, Sequence, cast
 
-from shequn.durable.program import STAGES, Fired, Outcome, Program, community_json, encode_facts, marker_json
+from shequn.durable.program import STAGES, Fired, Outcome, Program, applies_when_decided, community_json, marker_json
+from shequn.lang import ast
+from shequn.lang.rewrite import divisors
 from shequn.rules.ruleset import Rule
-from shequn.rules.verdict import Verdict, inapplicable, verdict_of
+from shequn.rules.verdict import BY_TRUTH, Verdict, inapplicable, verdict_of
 
 LAST_STAGE = STAGES[-1]
 
@@ -75,10 +79,17 @@ class _Reads:
     facts: tuple[str, ...]
     divisors: tuple[str, ...]
     has_applies: bool
+    applies_facts: tuple[str, ...] = ()
+    applies_divisors: tuple[str, ...] = ()
+    applies_when_decided: bool = False       # no `<n>:A`: it applies when its facts are known and `<n>:N` did not fire
 
     @classmethod
     def of(cls, rule: Rule) -> "_Reads":
-        return cls(rule, tuple(rule.facts), tuple(rule.divisors), rule.applicability is not None)
+        applies = rule.applicability
+        if applies is None:
+            return cls(rule, tuple(rule.facts), tuple(rule.divisors), False)
+        return cls(rule, tuple(rule.facts), tuple(rule.divisors), True, tuple(ast.names(applies)),
+                   tuple(dict.fromkeys(divisors(applies))), applies_when_decided(applies))
 
 
 def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -> tuple[Verdict, bool]:
@@ -86,6 +97,8 @@ def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -
     if i in fired.not_applicable:
         return Verdict.NOT_APPLICABLE, False
     applies: bool | None = True if not reads.has_applies or i in fired.applies else None
+    if applies is None and reads.applies_when_decided and decided(reads.applies_facts, reads.applies_divisors, flat):
+        applies = True                                  # decided, and <n>:N did not fire
     truth = fired.truths.get(i)
     if truth is None and applies and decided(reads.facts, reads.divisors, flat):
         truth = False
@@ -97,47 +110,71 @@ class Reader:
     """Runs of a compiled program: the facts to assert, the stage chaining, the verdicts."""
 
     def __init__(self, program: Program) -> None:
+        self._program = program
         self._outcomes = program.outcomes
         self._bucket = program.bucket_json
         self._reads = [_Reads.of(r) for r in program.rules]
         # per stage: the rules that apply, and the verdicts to start from (not applicable elsewhere)
         self._applicable = {k: [i for i, r in enumerate(program.rules) if not inapplicable(r, k)] for k in STAGES}
+        self._chains: dict[str, tuple[str, int]] = {}     # gate -> the marker it asserts (kind, stage)
+        for name, o in program.outcomes.items():
+            if o.kind is Fired.STAGE_DONE:
+                self._chains[name] = ("reached", o.stage + 1) if o.stage < LAST_STAGE else ("current", LAST_STAGE)
+            elif o.kind is Fired.STAGE_OPEN:
+                self._chains[name] = ("current", o.stage)
+            elif o.kind is Fired.STAGE_VIOLATED:
+                self._chains[name] = ("atmost", o.stage)
+            elif o.kind is Fired.STAGE_CLEAR:
+                self._chains[name] = ("checked", o.stage + 1) if o.stage < LAST_STAGE else ("atmost", LAST_STAGE)
         self._blank: dict[int, list[Verdict | None]] = {k: [None if not inapplicable(r, k) else Verdict.NOT_APPLICABLE for r in program.rules]
                        for k in STAGES}
 
     def facts_json(self, flat: dict[str, Any]) -> Callable[[str], str]:
         """The session's first facts: the community, `reached 1` and `checked 1`."""
-        encoded, bucket = encode_facts(flat), self._bucket
+        encoded, bucket = self._program.encode(flat), self._bucket
         return lambda sid: (f"[{community_json(sid, bucket, encoded)},{marker_json('reached', 1, sid)},"
                             f"{marker_json('checked', 1, sid)}]")
 
-    def chain(self, name: str, sid: str) -> list[str]:
-        """The marker a fired gate asserts."""
-        o = self._outcomes[name]
-        kind = o.kind
-        if kind is Fired.STAGE_DONE:
-            return [marker_json("reached", o.stage + 1, sid) if o.stage < LAST_STAGE else marker_json("current", LAST_STAGE, sid)]
-        if kind is Fired.STAGE_OPEN:
-            return [marker_json("current", o.stage, sid)]
-        if kind is Fired.STAGE_VIOLATED:
-            return [marker_json("atmost", o.stage, sid)]
-        if kind is Fired.STAGE_CLEAR:
-            return [marker_json("checked", o.stage + 1, sid) if o.stage < LAST_STAGE else marker_json("atmost", LAST_STAGE, sid)]
-        return []
+    def chain(self, name: str, sid: str) -> Sequence[str]:
+        """The marker a fired gate asserts (nothing for the other rules)."""
+        marker = self._chains.get(name)
+        return (marker_json(marker[0], marker[1], sid),) if marker is not None else ()
 
     def read(self, fired: Iterable[str], flat: dict[str, Any]) -> Run:
         outcomes = [self._outcomes[name] for name in fired]
-        completed = sorted({o.stage for o in outcomes if o.kind is Fired.STAGE_DONE})
-        current = next((o.stage for o in outcomes if o.kind is Fired.STAGE_OPEN), LAST_STAGE)
-        at_most = next((o.stage for o in outcomes if o.kind is Fired.STAGE_VIOLATED), LAST_STAGE)
+        done: set[int] = set()
+        current = at_most = 0
+        for o in outcomes:                              # the gates' outcomes, in one pass
+            if o.rule < 0:
+                kind = o.kind
+                if kind is Fired.STAGE_DONE:
+                    done.add(o.stage)
+                elif kind is Fired.STAGE_OPEN and not current:
+                    current = o.stage
+                elif kind is Fired.STAGE_VIOLATED and not at_most:
+                    at_most = o.stage
+        completed = sorted(done)
+        current, at_most = current or LAST_STAGE, at_most or LAST_STAGE
         by_rule = fired_for_rules(outcomes, current, at_most)
+        not_applicable, applies, truths = by_rule.not_applicable, by_rule.applies, by_rule.truths
         verdicts = self._blank[current][:]
         unknown_applies: list[int] = []
         reads = self._reads
+        # _verdict, unrolled: this loop runs for every rule of every community
         for i in self._applicable[current]:
-            verdicts[i], applies_unknown = _verdict(reads[i], i, by_rule, flat)
-            if applies_unknown:
+            if i in not_applicable:
+                verdicts[i] = Verdict.NOT_APPLICABLE
+                continue
+            r = reads[i]
+            if r.has_applies and i not in applies and not (
+                    r.applies_when_decided and decided(r.applies_facts, r.applies_divisors, flat)):
+                verdicts[i] = Verdict.NOT_EVALUATED          # whether it applies is unknown
                 unknown_applies.append(i)
+                continue
+            truth = truths.get(i)
+            if truth is None and decided(r.facts, r.divisors, flat):
+                truth = False
+            verdicts[i] = BY_TRUTH[truth]
         # every rule left None by _blank applies at this stage and got its verdict above
         return Run(current, completed, cast(list[Verdict], verdicts), at_most, frozenset(unknown_applies))
 

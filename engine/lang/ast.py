@@ -127,6 +127,10 @@ def format_number(value: float | int) -> str:
         return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
+    if -1e5 < value < 1e5:          # then the shortest repr, if it has at most 10 decimals, is that rounding (hot path)
+        text = repr(value)
+        if "e" not in text and len(text) - text.index(".") <= 11:
+            return text
     text = f"{value:.10f}".rstrip("0").rstrip(".")
     return text or "0"
 

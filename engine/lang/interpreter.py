@@ -10,7 +10,9 @@ durable_rules decided (tests/test_interpreter.py checks it on generated facts):
 - Values are compared as durable sees them: facts as durable/program.py
   encodes them, literals as the compiler writes them, and every comparison
   rewritten with the fact alone on one side (`compiler.isolate`), so that
-  floating-point rounding happens the same way.
+  floating-point rounding happens the same way. A comparison with
+  arithmetic (a sum, a ratio) is decided in exact fractions of the same
+  decimals, as the compiler has it decided (lang/exact.py).
 - `"v" in list.fact` asks for the flag `list.fact.v`; `x in [..]` is a chain
   of `==` (`not in`: of `!=`).
 - `stage.current` is the stage passed in (the inferred one); None = unknown.
@@ -26,7 +28,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from shequn.facts.vocabulary import BY_NAME
 
-from shequn.lang import ast
+from shequn.lang import ast, exact
 from shequn.lang.rewrite import divisors, isolate, substitute
 from shequn.lang.rewrite import encode_value
 
@@ -109,6 +111,9 @@ def _compare(op: str, left: ast.Expr, right: ast.Expr, flat: Mapping[str, Any]) 
     for name in divisors(ast.Compare(op, left, right)):
         if seen_value(name, flat[name]) == 0:
             return None
+    if exact.needs_exact(left, right):          # arithmetic in exact fractions, as the compiler has it decided
+        sign = exact.sign(left, right, flat)
+        return None if sign is None else exact.holds(op, sign)
     name, op, rhs = isolate(op, left, right)
     try:
         return _cmp(op, seen_value(name, flat[name]), _value(rhs, flat))

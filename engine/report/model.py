@@ -214,20 +214,22 @@ def build(cls: type[M], **values: Any) -> M:
     skipped on purpose. Omitted fields take their defaults. The object has
     every attribute pydantic sets, so `model_copy` and serialising work on it.
     """
-    defaults = _DEFAULTS.get(cls)
-    if defaults is None:     # (factory, default) per optional field; factories here take no argument
-        defaults = _DEFAULTS[cls] = {name: (f.default_factory, f.default) for name, f in cls.model_fields.items()
-                                     if not f.is_required()}
+    known = _DEFAULTS.get(cls)
+    if known is None:        # (factory, default) per optional field; factories here take no argument
+        known = _DEFAULTS[cls] = (len(cls.model_fields), {name: (f.default_factory, f.default)
+                                                          for name, f in cls.model_fields.items() if not f.is_required()})
     obj = cls.__new__(cls)
     fields = set(values)
-    for name, (factory, default) in defaults.items():
-        if name not in values:
-            values[name] = factory() if factory is not None else default
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    if len(values) != known[0]:                     # some left to their defaults
+        for name, (factory, default) in known[1].items():
+            if name not in values:
+                values[name] = factory() if factory is not None else default
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", fields)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
     return obj
 
 
-_DEFAULTS: dict[type, dict[str, Any]] = {}
+_DEFAULTS: dict[type, tuple[int, dict[str, Any]]] = {}
+_set = object.__setattr__

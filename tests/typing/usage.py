@@ -48,3 +48,12 @@ def a_batch(items: list[dict[str, object]]) -> list[str]:
     for item in Engine().evaluate_many(items, on_error="yield"):
         names.append(item.community.name if isinstance(item, Report) else str(item))
     return names
+
+
+def verdicts_stream(items: list[Facts]) -> list[Report]:
+    from shequn.report.verdicts import Verdicts
+
+    engine = Engine()
+    one: Verdicts = engine.evaluate(items[0], detail="verdicts")
+    many: list[Verdicts] = list(engine.evaluate_many(items, detail="verdicts"))
+    return [engine.report(v) for v in [one, *many]]
