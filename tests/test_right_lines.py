@@ -179,7 +179,12 @@ def test_rules_test_turns_a_durable_refusal_into_a_rule_error(tmp_path, monkeypa
 
 
 def test_more_rules_than_durable_holds_are_refused_by_lint_at_the_last_rule(tmp_path):
-    body = "".join(rule(rid=f"MY{i:04d}", when=f"size.members > {i}", examples=False) for i in range(2100))
-    problems = [p for p in lint([write(tmp_path, body)], examples=False, builtin=False) if p.code == "limit"]
-    assert len(problems) == 1 and problems[0].rule == "MY2099" and problems[0].line > 1
+    # each rule compiles to at least one durable rule: 4,100 of them are past what durable holds
+    # (in two files: one file of them would pass the YAML size limit first)
+    paths = [write(tmp_path, "".join(rule(rid=f"MY{i:04d}", when=f"size.members > {i}", examples=False)
+                                     for i in range(start, start + 2050)), name=f"part{start}.yaml",
+                   header=f"name: part{start}\nversion: 1\nrules:\n")
+             for start in (0, 2050)]
+    problems = [p for p in lint(paths, examples=False, builtin=False) if p.code == "limit"]
+    assert len(problems) == 1 and problems[0].rule == "MY4099" and problems[0].line > 1
     assert "4096 durable_rules can hold" in problems[0].message

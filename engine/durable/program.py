@@ -307,7 +307,7 @@ class _Builder:
         if len(self.pending) > MAX_DURABLE_RULES:
             last = prog.rules[-1] if prog.rules else None
             raise RuleLimitError(f"the rulesets compile to {len(self.pending)} durable rules, more than the "
-                                 f"{MAX_DURABLE_RULES} durable_rules can hold (about 2,000 rules, 1,000 with 'applies'): "
+                                 f"{MAX_DURABLE_RULES} durable_rules can hold (a rule takes one to four): "
                                  "split them over several engines", file=last.file or None if last else None,
                                  line=last.line or None if last else None, rule=last.id if last else None)
         for g, members in enumerate(groups):
