@@ -199,8 +199,8 @@ def report_seconds(bench: Bench) -> float | None:
         runs = [(f, flat, reader.read(matcher.run(reader.facts_json(flat), reader.chain), flat))
                 for f, flat in zip(bench.facts, bench.flats)]
         items = bench.cycle(runs)
-        rate = timed(lambda: [engine._report(f, flat, run, TODAY) for f, flat, run in items], len(items))
-    except AttributeError as exc:
+        rate = timed(lambda: [engine._report(engine._judge(f, flat, run, TODAY)) for f, flat, run in items], len(items))
+    except (AttributeError, TypeError) as exc:
         bench.notes.append(f"limit + report: the Engine's internals changed ({exc}); adapt report_seconds()")
         return None
     return 1 / rate
