@@ -67,7 +67,7 @@ def test_questions_grouped_and_not_asked_twice(rengine):
     assert "To place the stage" not in questions and "still active after 30 days" not in questions
     assert questions.index("To know which advice applies") < questions.index("To judge more rules")
     many = report.model_copy(update={"questions": report.questions * 4})
-    assert "… and 3 more (shequn facts questions)" in _text(many)
+    assert "… and 3 more: `shequn facts questions` lists them, `shequn interview` asks them one by one" in _text(many)
 
 
 def test_chinese_headings(rengine):
