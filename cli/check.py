@@ -85,7 +85,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
         raise BadInput("--fail-on-new needs --baseline OLD.json")
     if detail == "verdicts":
         check_verdicts(files, fmt, output, fail_on, make_engine(rulesets, select, ignore, thresholds),
-                       baseline=baseline, exports=exports, explain=explain, statistics=statistics)
+                       baseline=baseline, exports=exports, explain=explain, statistics=statistics, jobs=jobs)
         return
     engine = make_engine(rulesets, select, ignore, thresholds)
     baselines = _load_baseline(baseline, engine) if baseline else None
@@ -153,7 +153,7 @@ def new_findings_lines(reports: Sequence[tuple[str, Report]], fail_on: str) -> l
 
 
 def check_verdicts(files: Sequence[str], fmt: str, output: str | None, fail_on: str, engine: Engine, *,
-                   baseline: str | None, exports: Sequence[str], explain: bool, statistics: bool) -> None:
+                   baseline: str | None, exports: Sequence[str], explain: bool, statistics: bool, jobs: int = 1) -> None:
     """`--detail verdicts`: each facts file's verdicts (report/verdicts.py) as JSON Lines or a JSON list."""
     if fmt not in ("json", "jsonl"):
         raise BadInput("--detail verdicts needs --format json or jsonl")
@@ -166,12 +166,13 @@ def check_verdicts(files: Sequence[str], fmt: str, output: str | None, fail_on: 
     data: list[dict[str, Any]] = []
     failing = False
     limit = SEVERITIES.index(fail_on) if fail_on != "never" else -1
+    read: list[Facts] = []
     for path in paths:
         try:
-            verdicts = engine.evaluate(read_facts(path), detail="verdicts")
+            read.append(read_facts(path))
         except FactsError as exc:
             problems.extend(exc.messages())
-            continue
+    for verdicts in engine.evaluate_many(read, detail="verdicts", jobs=jobs, today=audit_day()):
         data.append(verdicts.model_dump(mode="json"))
         failing = failing or any(v.role == "finding" and not v.waived and SEVERITIES.index(engine.rule(v.rule).severity) <= limit
                                  for v in verdicts.violated)

@@ -50,3 +50,15 @@ def test_verdicts_need_a_json_format_and_no_report_options():
     assert "needs --format json or jsonl" in CliRunner().invoke(cli, ["check", EXAMPLES[0], "--detail", "verdicts"]).stderr
     got = CliRunner().invoke(cli, ["check", EXAMPLES[0], "--format", "jsonl", "--detail", "verdicts", "--explain"])
     assert got.exit_code == 2 and "--explain" in got.stderr
+
+
+def test_jobs_give_the_same_stream_in_the_same_order(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("community: {name: x}\nsize: {members: -3}\n", encoding="utf-8")
+    files = [*EXAMPLES[:3], str(bad), *EXAMPLES[3:6]]
+    one = CliRunner().invoke(cli, ["check", *files, "--format", "jsonl", "--detail", "verdicts", "--fail-on", "never"])
+    two = CliRunner().invoke(cli, ["check", *files, "--format", "jsonl", "--detail", "verdicts", "--fail-on", "never",
+                                   "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 2                  # the bad file is named, the good ones reported
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 6
+    assert "bad.yaml" in two.stderr
