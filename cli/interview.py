@@ -54,8 +54,9 @@ def _show_overview(engine: Engine, state: State) -> None:
             click.echo(f"  {i}. {item['title']}", err=True)
     else:
         click.echo(f"  {view.plan_empty}", err=True)
-    score = say(lang, "no_score") if view.score is None else f"{view.score}/100"
-    click.echo(f"{say(lang, 'score')}: {score} · {view.score_text}", err=True)
+    # with no score, score_text already says why ("not enough facts ... 2 of 90 rules judged")
+    score = view.score_text if view.score is None else f"{view.score}/100 · {view.score_text}"
+    click.echo(f"{say(lang, 'score')}: {score}", err=True)
     click.echo(f"{say(lang, 'stage')}: {view.stage_heading}", err=True)
     click.echo(say(lang, "findings_count", n=view.findings) if view.findings else say(lang, "no_findings"), err=True)
     click.echo("", err=True)
