@@ -55,10 +55,11 @@ class Finding(BaseModel):
     note: Optional[str] = None
     priority: int = Field(0, description="what to do first: severity, minefield, stage essential, how far past the "
                                          "threshold (docs/scoring.md); findings are ordered by it")
-    related: list[Related] = Field(default_factory=list, description="other violated rules with the same cause, "
-                                                                     "folded into this finding")
+    # declared in the order the engine builds them, so a report read back from its JSON dumps byte for byte the same
     thresholds: list[ThresholdRef] = Field(default_factory=list, description="the numbers the rule compares with, "
                                            "and whether the article gives them or they are shequn's own")
+    related: list[Related] = Field(default_factory=list, description="other violated rules with the same cause, "
+                                                                     "folded into this finding")
     status: str = Field("open", description="open, or waived when a waiver in the facts file covers it")
     waiver: Optional[dict[str, Any]] = None
     baseline: Optional[str] = Field(None, description="new or known against a baseline report (shequn check --baseline); "
@@ -197,10 +198,11 @@ class Report(BaseModel):
     passed: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")
-    discrepancies: list[dict[str, Any]] = Field(
-        default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
+    # audit before discrepancies: the order of the JSON the engine writes (see Finding)
     audit: Optional[AuditInfo] = Field(None, description="the audit's date and facts file (absent in reports "
                                                         "saved before it was added)")
+    discrepancies: list[dict[str, Any]] = Field(
+        default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
 
 
 M = TypeVar("M", bound=BaseModel)
