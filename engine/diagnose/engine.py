@@ -32,7 +32,7 @@ from shequn.durable.matcher import MatcherError
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, AuditInfo, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
-from shequn.report.verdicts import VERDICTS_VERSION, StageBounds, Unjudged, Verdicts, Violated
+from shequn.report.verdicts import VERDICTS_VERSION, StageBounds, Verdicts, Violated
 from shequn.rules.names import DIMENSIONS
 from shequn.rules.cache import cached_reader
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
@@ -274,8 +274,7 @@ class Engine:
                             waived=bool(waivers) and waivers.get(info.rule.id, {}).get("active", False))
                       for info in judged[Verdict.VIOLATED]],
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
-            not_evaluated=[build(Unjudged, rule=info.rule.id, missing=missing)
-                           for info, missing in questions.unknowns(judged[Verdict.NOT_EVALUATED], j.run, flat)],
+            not_evaluated=[info.unjudged(missing) for info, missing in questions.unknowns(judged[Verdict.NOT_EVALUATED], j.run, flat)],
             facts={n: v for n, v in flat.items() if n not in DERIVED},
             waivers=[w.model_dump(mode="json", exclude_none=True) for w in facts.waivers or []])
 

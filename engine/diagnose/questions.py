@@ -32,7 +32,7 @@ def unknowns(unknown: list[RuleInfo], run: Run, flat: dict[str, Any]) -> list[Un
 
 
 def not_evaluated(unknown: list[Unknown]) -> list[NotEvaluated]:
-    return [build(NotEvaluated, rule=info.rule.id, missing=missing) for info, missing in unknown]
+    return [info.not_evaluated(missing) for info, missing in unknown]
 
 
 def ranked(unknown: list[Unknown], run: Run, confirm: list[Confirm]) -> list[tuple[str, int, str]]:
@@ -60,8 +60,18 @@ def ranked(unknown: list[Unknown], run: Run, confirm: list[Confirm]) -> list[tup
 
 
 def questions(ranking: list[tuple[str, int, str]]) -> list[Question]:
-    return [build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
-            for name, n, decides in ranking]
+    """The questions of `ranked`; one object per (fact, unlocks, decides), shared by the reports (they are frozen)."""
+    out = []
+    for key in ranking:
+        q = _SHARED.get(key)
+        if q is None:
+            name, n, decides = key
+            q = _SHARED[key] = build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
+        out.append(q)
+    return out
+
+
+_SHARED: dict[tuple[str, int, str], Question] = {}     # bounded: facts x rules x 3
 
 
 _QUESTIONS = {name: fact.question or f"What is {name}?" for name, fact in BY_NAME.items()}
