@@ -53,6 +53,7 @@ class RuleInfo:
     sources_list: list[SourceRef] = field(default_factory=list, compare=False)
     thresholds_list: list[ThresholdRef] = field(default_factory=list, compare=False)
     related: Related | None = field(default=None, compare=False)
+    dimension: str = ""
     _unknown: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -74,7 +75,8 @@ class RuleInfo:
                    rule.stage_action, bool(PLACEHOLDER.search(rule.message)), sources,
                    selected, cause_of(rule), comparisons(rule.condition), tuple(rule.applies_facts),
                    thresholds, base, _message_parts(rule.message, thresholds), WEIGHTS[rule.severity],
-                   list(rule.advice), [*sources], list(thresholds), Related.model_construct(rule=rule.id, title=rule.title))
+                   list(rule.advice), [*sources], list(thresholds), Related.model_construct(rule=rule.id, title=rule.title),
+                   dimension=rule.dimension)
 
     def message(self, values: dict[str, Any]) -> str:
         """The rule's message with the community's values (as report/values.py `interpolate` writes them)."""
