@@ -54,6 +54,7 @@ class RuleInfo:
     thresholds_list: list[ThresholdRef] = field(default_factory=list, compare=False)
     related: Related | None = field(default=None, compare=False)
     dimension: str = ""
+    plain_facts: bool = False          # no derived fact among `facts`
     _unknown: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -76,7 +77,7 @@ class RuleInfo:
                    selected, cause_of(rule), comparisons(rule.condition), tuple(rule.applies_facts),
                    thresholds, base, _message_parts(rule.message, thresholds), WEIGHTS[rule.severity],
                    list(rule.advice), [*sources], list(thresholds), Related.model_construct(rule=rule.id, title=rule.title),
-                   dimension=rule.dimension)
+                   dimension=rule.dimension, plain_facts=not any(n in _INPUTS for n in rule.facts))
 
     def message(self, values: dict[str, Any]) -> str:
         """The rule's message with the community's values (as report/values.py `interpolate` writes them)."""
@@ -90,23 +91,32 @@ class RuleInfo:
 
     def not_evaluated(self, missing: list[str]) -> NotEvaluated:
         """The report's entry for this rule not evaluated, missing `missing` (one object per list of facts)."""
-        return self._shared(("n", *missing), lambda: build(NotEvaluated, rule=self.rule.id, missing=missing))
+        key = ("n", *missing)
+        part: NotEvaluated | None = self._unknown.get(key)
+        if part is None:
+            part = self._keep(key, build(NotEvaluated, rule=self.rule.id, missing=missing))
+        return part
 
     def unjudged(self, missing: list[str]) -> Unjudged:
         """The verdicts' entry for this rule not evaluated (as `not_evaluated`)."""
-        return self._shared(("u", *missing), lambda: build(Unjudged, rule=self.rule.id, missing=missing))
+        key = ("u", *missing)
+        part: Unjudged | None = self._unknown.get(key)
+        if part is None:
+            part = self._keep(key, build(Unjudged, rule=self.rule.id, missing=missing))
+        return part
 
     def confirm(self, stage: int, missing: list[str], questions: Callable[[list[str]], list[str]]) -> Confirm:
         """The stage's entry for this essential left unknown, with the `questions` of the facts it misses."""
-        return self._shared(("c", stage, *missing), lambda: build(
-            Confirm, rule=self.rule.id, stage=stage, title=self.rule.title, missing=missing, questions=questions(missing)))
-
-    def _shared(self, key: tuple[Any, ...], make: Callable[[], _Part]) -> _Part:
-        part: _Part | None = self._unknown.get(key)
+        key = ("c", stage, *missing)
+        part: Confirm | None = self._unknown.get(key)
         if part is None:
-            part = make()
-            if len(self._unknown) < _SHARED_PER_RULE:    # bounded: a rule misses few different lists of facts
-                self._unknown[key] = part
+            part = self._keep(key, build(Confirm, rule=self.rule.id, stage=stage, title=self.rule.title,
+                                         missing=missing, questions=questions(missing)))
+        return part
+
+    def _keep(self, key: tuple[Any, ...], part: _Part) -> _Part:
+        if len(self._unknown) < _SHARED_PER_RULE:        # bounded: a rule misses few different lists of facts
+            self._unknown[key] = part
         return part
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
@@ -125,6 +135,8 @@ class RuleInfo:
     def missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The facts to collect to evaluate the rule: unknown inputs, or a derived
         fact whose inputs are known but whose ratio is undefined (a zero)."""
+        if self.plain_facts:                 # no derived fact: the unknown ones (the names are distinct)
+            return [n for n in self.facts if n not in flat]
         return _missing(self.facts, flat)
 
 
