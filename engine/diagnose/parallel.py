@@ -40,8 +40,10 @@ class Engine(Protocol):
 
 __all__ = ["EngineRecipe", "Work", "cores", "run"]
 
-CHUNK = 32                          # items per task: big enough that sending one costs little, small
-                                    # enough that stopping waits for little
+CHUNK = 128                         # items per task: big enough that sending one costs little and that
+                                    # the parts reports share go once for many (measured: 128 gives the
+                                    # parent a third less work than 32), small enough that stopping
+                                    # waits for little (a chunk is about 60 ms of work)
 AHEAD = 4                           # tasks in flight per worker: results stream, memory stays bounded
 
 
