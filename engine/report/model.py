@@ -224,25 +224,21 @@ def build(cls: type[M], **values: Any) -> M:
     known = _DEFAULTS.get(cls)
     if known is None:        # (factory, default) per optional field; factories here take no argument
         known = _DEFAULTS[cls] = (len(cls.model_fields), {name: (f.default_factory, f.default)
-                                                          for name, f in cls.model_fields.items() if not f.is_required()})
+                                                          for name, f in cls.model_fields.items() if not f.is_required()},
+                                  set(cls.model_fields))
     obj = cls.__new__(cls)
     if len(values) == known[0]:
-        fields = _every_field(cls)
+        fields = known[2]
     else:                                           # some left to their defaults
         fields = _given_fields(tuple(values))
         for name, (factory, default) in known[1].items():
             if name not in values:
                 values[name] = factory() if factory is not None else default
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", fields)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, fields)
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
-
-
-@lru_cache(maxsize=None)
-def _every_field(cls: type[BaseModel]) -> set[str]:
-    return set(cls.model_fields)
 
 
 @lru_cache(maxsize=1024)
@@ -250,5 +246,7 @@ def _given_fields(names: tuple[str, ...]) -> set[str]:
     return set(names)
 
 
-_DEFAULTS: dict[type, tuple[int, dict[str, Any]]] = {}
-_set = object.__setattr__
+_DEFAULTS: dict[type, tuple[int, dict[str, Any], set[str]]] = {}
+# BaseModel's slots, set directly (as object.__setattr__ would, a little quicker)
+_set_dict, _set_fields_set, _set_extra, _set_private = (BaseModel.__dict__[name].__set__ for name in (
+    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
