@@ -76,12 +76,15 @@ def questions(ranking: list[tuple[str, int, str]]) -> list[Question]:
         q = _SHARED.get(key)
         if q is None:
             name, n, decides = key
-            q = _SHARED[key] = build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
+            q = build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
+            if len(_SHARED) < _SHARED_MAX:
+                _SHARED[key] = q
         out.append(q)
     return out
 
 
-_SHARED: dict[tuple[str, int, str], Question] = {}     # bounded: facts x rules x 3
+_SHARED: dict[tuple[str, int, str], Question] = {}
+_SHARED_MAX = 20_000        # facts x unlocks x 3 stays far below with the built-in rules; a bound for huge rulesets
 
 
 _QUESTIONS = {name: fact.question or f"What is {name}?" for name, fact in BY_NAME.items()}
