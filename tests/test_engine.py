@@ -328,3 +328,20 @@ rules:
     assert any("expected a fact" in t and f"{bad}:18:" in t for t in text)
     assert any("unknown fact '{size.memberz}'" in t for t in text)
     assert any("duplicate rule id 'B2X'" in t for t in text)
+
+
+def test_reports_sharing_parts_stay_independent():
+    """Reports share their rules' unchanging parts (advice, sources, not-evaluated entries, questions): changing a copy
+    of one report, as translating it does, leaves the other reports as they were."""
+    from shequn.report.i18n import translate_for
+
+    engine = Engine()
+    group = {"community": {"name": "g", "platform": "wechat"}, "size": {"members": 600}}
+    first, second = engine.evaluate(group), engine.evaluate({**group, "community": {"name": "h", "platform": "wechat"}})
+    assert first.not_evaluated and first.not_evaluated[0] is second.not_evaluated[0]    # shared, not rebuilt
+    before = [r.model_dump_json() for r in (first, second)]
+    zh = translate_for(first, "zh", engine)
+    assert zh.model_dump_json() != before[0]
+    copied = first.model_copy(update={"problems": ["x"], "audit": None})
+    assert copied.problems == ["x"] and first.problems == second.problems == []
+    assert [r.model_dump_json() for r in (first, second)] == before

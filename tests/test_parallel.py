@@ -158,3 +158,25 @@ def test_a_loaded_ruleset_travels_with_the_engine(tmp_path: Path) -> None:
     engine = Engine([load_ruleset(path)])
     items = [support.facts(f"group {i}") for i in range(40)]
     same(list(engine.evaluate_many(items)), list(engine.evaluate_many(items, jobs=2)))
+
+
+def test_check_json_with_two_jobs_is_byte_for_byte_one_job() -> None:
+    """Reports rebuilt from the workers' JSON dump the same bytes: no key moves (findings' thresholds and related,
+    the report's audit and discrepancies)."""
+    paths = [str(p) for p in EXAMPLES]
+    outputs = [CliRunner().invoke(cli, ["check", *paths, "--format", "json", "--fail-on", "never", "--jobs", jobs])
+               for jobs in ("1", "2")]
+    assert [o.exit_code for o in outputs] == [0, 0], outputs[1].stderr
+    assert '"related"' in outputs[0].stdout and '"thresholds"' in outputs[0].stdout
+    assert outputs[1].stdout == outputs[0].stdout
+
+
+def test_a_result_read_back_from_its_json_dumps_the_same_bytes(engine: Engine, items: list) -> None:
+    from shequn.report.model import Report
+    from shequn.report.verdicts import Verdicts
+
+    good = [i for i in items if i not in BAD]
+    for model, detail in ((Report, "report"), (Verdicts, "verdicts")):
+        for result in engine.evaluate_many(good, detail=detail):
+            text = result.model_dump_json()
+            assert model.model_validate_json(text).model_dump_json() == text

@@ -32,7 +32,7 @@ from shequn.durable.matcher import MatcherError
 from shequn.durable.program import STAGES, Program, compile_program
 from shequn.durable.verdicts import Reader, Run
 from shequn.report.model import SCHEMA_VERSION, build, AuditInfo, CommunityInfo, EngineInfo, Finding, Report, RulesetInfo, Summary
-from shequn.report.verdicts import VERDICTS_VERSION, StageBounds, Unjudged, Verdicts, Violated
+from shequn.report.verdicts import VERDICTS_VERSION, StageBounds, Verdicts, Violated
 from shequn.rules.names import DIMENSIONS
 from shequn.rules.cache import cached_reader
 from shequn.rules.ruleset import Rule, Ruleset, load_rulesets
@@ -274,8 +274,7 @@ class Engine:
                             waived=bool(waivers) and waivers.get(info.rule.id, {}).get("active", False))
                       for info in judged[Verdict.VIOLATED]],
             not_applicable=[info.rule.id for info in judged[Verdict.NOT_APPLICABLE] if not info.stage_action],
-            not_evaluated=[build(Unjudged, rule=info.rule.id, missing=missing)
-                           for info, missing in questions.unknowns(judged[Verdict.NOT_EVALUATED], j.run, flat)],
+            not_evaluated=[info.unjudged(missing) for info, missing in questions.unknowns(judged[Verdict.NOT_EVALUATED], j.run, flat)],
             facts={n: v for n, v in flat.items() if n not in DERIVED},
             waivers=[w.model_dump(mode="json", exclude_none=True) for w in facts.waivers or []])
 
@@ -315,22 +314,23 @@ def _by_verdict(infos: list[RuleInfo], verdicts: list[Verdict]) -> dict[Verdict,
 
 
 def _tallies(judged: dict[Verdict, list[RuleInfo]]) -> tuple[Tally, dict[str, Tally]]:
-    """Coverage and score weights, overall and per dimension; stage actions are not scored."""
-    overall, by_dimension = Tally(), {d: Tally() for d in DIMENSIONS}
-    for verdict, outcome in ((Verdict.PASSED, True), (Verdict.VIOLATED, False), (Verdict.NOT_EVALUATED, None)):
-        passed = outcome is True
+    """Coverage and score weights, overall and per dimension; stage actions are not scored.
+    Counted per verdict and dimension (two sums per rule), then combined: this runs for every community."""
+    sums: dict[Verdict, tuple[dict[str, int], dict[str, int]]] = {}
+    for verdict in (Verdict.PASSED, Verdict.VIOLATED, Verdict.NOT_EVALUATED):
+        count, weight = dict.fromkeys(DIMENSIONS, 0), dict.fromkeys(DIMENSIONS, 0)
         for info in judged[verdict]:
-            if info.stage_action:
-                continue
-            w = info.weight
-            for t in (overall, by_dimension[info.finding_base["dimension"]]):     # Tally.add_weight, unrolled
-                t.applicable += 1
-                t.applicable_weight += w
-                if outcome is not None:
-                    t.judged += 1
-                    t.judged_weight += w
-                    if passed:
-                        t.passed_weight += w
+            if not info.stage_action:
+                count[info.dimension] += 1
+                weight[info.dimension] += info.weight
+        sums[verdict] = count, weight
+    (passed, passed_w), (violated, violated_w), (unknown, unknown_w) = sums.values()
+    by_dimension = {d: Tally(passed[d] + violated[d] + unknown[d], passed[d] + violated[d],
+                             passed_w[d] + violated_w[d] + unknown_w[d], passed_w[d] + violated_w[d], passed_w[d])
+                    for d in DIMENSIONS}
+    p, v, u = sum(passed.values()), sum(violated.values()), sum(unknown.values())
+    pw, vw, uw = sum(passed_w.values()), sum(violated_w.values()), sum(unknown_w.values())
+    overall = Tally(p + v + u, p + v, pw + vw + uw, pw + vw, pw)
     return overall, by_dimension
 
 

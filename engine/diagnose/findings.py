@@ -12,7 +12,7 @@ import datetime as _dt
 from typing import Any
 
 from shequn.facts.model import Facts
-from shequn.report.model import build, Finding, Related
+from shequn.report.model import build, Finding
 from shequn.diagnose.priority import BLOCKER_POINTS, LATER_ESSENTIAL_POINTS, distance, priority
 from shequn.diagnose.rule_info import RuleInfo
 
@@ -55,15 +55,16 @@ def findings(ranked: list[Leader], flat: dict[str, Any], values: dict[str, Any],
 
 def _finding(info: RuleInfo, points: int, related: list[RuleInfo], flat: dict[str, Any], values: dict[str, Any],
              waiver: dict[str, Any] | None) -> Finding:
-    rule = info.rule
     active = bool(waiver and waiver.get("active"))
-    fields = dict(info.finding_base)
-    fields.update(message=info.message(values), evidence=info.evidence_in(flat), advice=list(rule.advice),
-                  sources=list(info.sources), note=rule.note, priority=points, thresholds=list(info.thresholds),
-                  related=[build(Related, rule=r.rule.id, title=r.rule.title) for r in related],
-                  status="waived" if active else "open",
-                  waiver={k: v for k, v in waiver.items() if k in ("rule", "reason", "expires")} if active and waiver else None)
-    return build(Finding, **fields)
+    b = info.finding_base
+    # every field, in the order of the model (the JSON's order); the lists of the rule's own parts are shared
+    return build(Finding, rule=b["rule"], title=b["title"], kind=b["kind"], minefield=b["minefield"], stage=b["stage"],
+                 severity=b["severity"], dimension=b["dimension"], message=info.message(values),
+                 evidence=info.evidence_in(flat), advice=info.advice, sources=info.sources_list, note=info.rule.note,
+                 priority=points, thresholds=info.thresholds_list, related=[r.related for r in related],
+                 status="waived" if active else "open",
+                 waiver={k: v for k, v in waiver.items() if k in ("rule", "reason", "expires")} if active and waiver else None,
+                 baseline=None)
 
 
 def waivers(facts: Facts, today: _dt.date) -> dict[str, dict[str, Any]]:

@@ -48,5 +48,5 @@ def choose(leaders: list[Leader], todo: list[RuleInfo], flat: dict[str, Any], bl
 
 
 def plan(chosen: list[Chosen], flat: dict[str, Any]) -> list[PlanItem]:
-    return [build(PlanItem, rule=info.rule.id, title=info.rule.title, advice=list(info.rule.advice),
+    return [build(PlanItem, rule=info.rule.id, title=info.rule.title, advice=info.advice,
                   evidence=info.evidence_in(flat), severity=info.rule.severity, why=why) for info, why in chosen]

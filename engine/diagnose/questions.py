@@ -32,36 +32,59 @@ def unknowns(unknown: list[RuleInfo], run: Run, flat: dict[str, Any]) -> list[Un
 
 
 def not_evaluated(unknown: list[Unknown]) -> list[NotEvaluated]:
-    return [build(NotEvaluated, rule=info.rule.id, missing=missing) for info, missing in unknown]
+    return [info.not_evaluated(missing) for info, missing in unknown]
 
 
 def ranked(unknown: list[Unknown], run: Run, confirm: list[Confirm]) -> list[tuple[str, int, str]]:
     """(fact, rules it unlocks, what it decides) of each fact to ask, most useful first; counted, no objects built."""
-    unlocks: dict[str, int] = {}
-    weight: dict[str, int] = {}
-    decides: dict[str, str] = {}
+    # per fact: [what it decides (DECIDES_ORDER), its order among the stage's facts, minus the weight of the
+    # rules it unlocks, the fact, the number of those rules]: the lists sort in the order to ask them
+    counts: dict[str, list[Any]] = {}
     applies_unknown = run.applies_unknown
     for info, missing in unknown:
         w = info.weight
+        decides = _APPLICABILITY if info.index in applies_unknown else _RULES
         for name in missing:
-            unlocks[name] = unlocks.get(name, 0) + 1
-            weight[name] = weight.get(name, 0) + w
-            if info.index in applies_unknown:
-                decides.setdefault(name, "applicability")
-    stage_order: dict[str, int] = {}
+            entry = counts.get(name)
+            if entry is None:
+                counts[name] = [decides, 0, -w, name, 1]
+            else:
+                entry[2] -= w
+                entry[4] += 1
+                if decides < entry[0]:
+                    entry[0] = decides
+    stage_order = 0
     for c in confirm:                       # an essential places the stage even when select leaves it out
         for name in c.missing:
-            stage_order.setdefault(name, len(stage_order))
-            decides[name] = "stage"
-            unlocks[name] = unlocks.get(name) or 1
-    order = sorted(unlocks, key=lambda name: (DECIDES_ORDER[decides.get(name, "rules")], stage_order.get(name, 0),
-                                              -weight.get(name, 0), name))
-    return [(name, unlocks[name], decides.get(name, "rules")) for name in order if name in BY_NAME]
+            entry = counts.get(name)
+            if entry is None:
+                entry = counts[name] = [_STAGE, 0, 0, name, 1]
+            if entry[0] != _STAGE:
+                entry[0], entry[1] = _STAGE, stage_order
+                stage_order += 1
+    return [(name, n, _DECIDES[decides]) for decides, _, _, name, n in sorted(counts.values()) if name in BY_NAME]
+
+
+_STAGE, _APPLICABILITY, _RULES = DECIDES_ORDER["stage"], DECIDES_ORDER["applicability"], DECIDES_ORDER["rules"]
+_DECIDES = {order: name for name, order in DECIDES_ORDER.items()}
 
 
 def questions(ranking: list[tuple[str, int, str]]) -> list[Question]:
-    return [build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
-            for name, n, decides in ranking]
+    """The questions of `ranked`; one object per (fact, unlocks, decides), shared by the reports (they are frozen)."""
+    out = []
+    for key in ranking:
+        q = _SHARED.get(key)
+        if q is None:
+            name, n, decides = key
+            q = build(Question, fact=name, question=_QUESTIONS[name], unlocks=n, decides=decides)
+            if len(_SHARED) < _SHARED_MAX:
+                _SHARED[key] = q
+        out.append(q)
+    return out
+
+
+_SHARED: dict[tuple[str, int, str], Question] = {}
+_SHARED_MAX = 20_000        # facts x unlocks x 3 stays far below with the built-in rules; a bound for huge rulesets
 
 
 _QUESTIONS = {name: fact.question or f"What is {name}?" for name, fact in BY_NAME.items()}

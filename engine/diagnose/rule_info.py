@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from shequn.facts.vocabulary import BY_NAME
 
 from shequn.diagnose.priority import Threshold, comparisons
-from shequn.report.model import SourceRef, ThresholdRef
+from shequn.report.model import build, Confirm, NotEvaluated, Related, SourceRef, ThresholdRef
+from shequn.report.verdicts import Unjudged
 from shequn.report.values import format_value, threshold_placeholders
 from shequn.rules.ruleset import PLACEHOLDER, Rule
 from shequn.rules.thresholds import compared_fact
@@ -46,6 +47,15 @@ class RuleInfo:
     finding_base: dict[str, Any] = field(default_factory=dict, compare=False)
     message_parts: tuple[str, ...] = ()
     weight: int = 0
+    # report parts shared by every report that shows this rule (the report models are frozen values):
+    # fewer objects built, and fewer for the garbage collector to walk while reports are kept
+    advice: list[str] = field(default_factory=list, compare=False)
+    sources_list: list[SourceRef] = field(default_factory=list, compare=False)
+    thresholds_list: list[ThresholdRef] = field(default_factory=list, compare=False)
+    related: Related | None = field(default=None, compare=False)
+    dimension: str = ""
+    plain_facts: bool = False          # no derived fact among `facts`
+    _unknown: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, index: int, rule: Rule, selected: bool = True) -> "RuleInfo":
@@ -59,13 +69,15 @@ class RuleInfo:
         thresholds = tuple(ThresholdRef.model_construct(name=n, value=t.value, source=t.source,
                                                         fact=compared_fact(rule, t.value))
                            for n, t in rule.thresholds.items())
+        sources = tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources)
         base = dict(rule=rule.id, title=rule.title, kind=rule.kind, minefield=rule.minefield, stage=rule.stage,
                     severity=rule.severity, dimension=rule.dimension)
         return cls(index, rule, tuple(rule.facts), tuple(evidence), rule.stage, rule.gate,
-                   rule.stage_action, bool(PLACEHOLDER.search(rule.message)),
-                   tuple(SourceRef.model_construct(doc=s.doc, quote=s.quote) for s in rule.sources),
+                   rule.stage_action, bool(PLACEHOLDER.search(rule.message)), sources,
                    selected, cause_of(rule), comparisons(rule.condition), tuple(rule.applies_facts),
-                   thresholds, base, _message_parts(rule.message, thresholds), WEIGHTS[rule.severity])
+                   thresholds, base, _message_parts(rule.message, thresholds), WEIGHTS[rule.severity],
+                   list(rule.advice), [*sources], list(thresholds), Related.model_construct(rule=rule.id, title=rule.title),
+                   dimension=rule.dimension, plain_facts=not any(n in _INPUTS for n in rule.facts))
 
     def message(self, values: dict[str, Any]) -> str:
         """The rule's message with the community's values (as report/values.py `interpolate` writes them)."""
@@ -76,6 +88,36 @@ class RuleInfo:
         for i in range(1, len(parts), 2):
             out[i] = format_value(parts[i], values.get(parts[i]))
         return "".join(out)
+
+    def not_evaluated(self, missing: list[str]) -> NotEvaluated:
+        """The report's entry for this rule not evaluated, missing `missing` (one object per list of facts)."""
+        key = ("n", *missing)
+        part: NotEvaluated | None = self._unknown.get(key)
+        if part is None:
+            part = self._keep(key, build(NotEvaluated, rule=self.rule.id, missing=missing))
+        return part
+
+    def unjudged(self, missing: list[str]) -> Unjudged:
+        """The verdicts' entry for this rule not evaluated (as `not_evaluated`)."""
+        key = ("u", *missing)
+        part: Unjudged | None = self._unknown.get(key)
+        if part is None:
+            part = self._keep(key, build(Unjudged, rule=self.rule.id, missing=missing))
+        return part
+
+    def confirm(self, stage: int, missing: list[str], questions: Callable[[list[str]], list[str]]) -> Confirm:
+        """The stage's entry for this essential left unknown, with the `questions` of the facts it misses."""
+        key = ("c", stage, *missing)
+        part: Confirm | None = self._unknown.get(key)
+        if part is None:
+            part = self._keep(key, build(Confirm, rule=self.rule.id, stage=stage, title=self.rule.title,
+                                         missing=missing, questions=questions(missing)))
+        return part
+
+    def _keep(self, key: tuple[Any, ...], part: _Part) -> _Part:
+        if len(self._unknown) < _SHARED_PER_RULE:        # bounded: a rule misses few different lists of facts
+            self._unknown[key] = part
+        return part
 
     def applies_missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The first fact `applies` reads that is unknown: asked first, one at a time, since it may
@@ -93,6 +135,8 @@ class RuleInfo:
     def missing_in(self, flat: dict[str, Any]) -> list[str]:
         """The facts to collect to evaluate the rule: unknown inputs, or a derived
         fact whose inputs are known but whose ratio is undefined (a zero)."""
+        if self.plain_facts:                 # no derived fact: the unknown ones (the names are distinct)
+            return [n for n in self.facts if n not in flat]
         return _missing(self.facts, flat)
 
 
@@ -130,6 +174,9 @@ def _missing(names: tuple[str, ...], flat: dict[str, Any]) -> list[str]:
             missing.append(name)
     return missing
 
+
+_SHARED_PER_RULE = 256
+_Part = TypeVar("_Part")
 
 # a derived fact's inputs, by name (the vocabulary's lookups are slow on the hot path)
 _INPUTS: dict[str, tuple[str, ...]] = {name: tuple(f.derived_from) for name, f in BY_NAME.items() if f.derived}

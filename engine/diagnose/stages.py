@@ -36,7 +36,7 @@ def action_infos(violated: list[RuleInfo], blocking: list[RuleInfo], flat: dict[
 
 def actions(todo: list[RuleInfo], flat: dict[str, Any]) -> list[Action]:
     """The next actions of `action_infos`."""
-    return [build(Action, rule=info.rule.id, stage=info.stage, title=info.rule.title, advice=list(info.rule.advice),
+    return [build(Action, rule=info.rule.id, stage=info.stage, title=info.rule.title, advice=info.advice,
                   evidence=info.evidence_in(flat), blocker=info.gate) for info in todo]
 
 
@@ -48,9 +48,12 @@ def to_confirm(essentials: dict[int, list[RuleInfo]], run: Run, flat: dict[str, 
             if run.verdicts[info.index] is not Verdict.NOT_EVALUATED:
                 continue
             missing = info.applies_missing_in(flat) if info.index in run.applies_unknown else info.missing_in(flat)
-            out.append(build(Confirm, rule=info.rule.id, stage=k, title=info.rule.title, missing=missing,
-                             questions=[BY_NAME[n].question for n in missing if n in BY_NAME and BY_NAME[n].question]))
+            out.append(info.confirm(k, missing, _questions))
     return out
+
+
+def _questions(missing: list[str]) -> list[str]:
+    return [q for n in missing if n in BY_NAME and (q := BY_NAME[n].question)]
 
 
 def first_violated(essentials: dict[int, list[RuleInfo]], run: Run) -> RuleInfo | None:

@@ -82,14 +82,19 @@ class _Reads:
     applies_facts: tuple[str, ...] = ()
     applies_divisors: tuple[str, ...] = ()
     applies_when_decided: bool = False       # no `<n>:A`: it applies when its facts are known and `<n>:N` did not fire
+    # the same facts as sets: "every fact known" is one subset test of the community's names
+    fact_set: frozenset[str] = frozenset()
+    applies_fact_set: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, rule: Rule) -> "_Reads":
         applies = rule.applicability
         if applies is None:
-            return cls(rule, tuple(rule.facts), tuple(rule.divisors), False)
-        return cls(rule, tuple(rule.facts), tuple(rule.divisors), True, tuple(ast.names(applies)),
-                   tuple(dict.fromkeys(divisors(applies))), applies_when_decided(applies))
+            return cls(rule, tuple(rule.facts), tuple(rule.divisors), False, fact_set=frozenset(rule.facts))
+        names = tuple(ast.names(applies))
+        return cls(rule, tuple(rule.facts), tuple(rule.divisors), True, names,
+                   tuple(dict.fromkeys(divisors(applies))), applies_when_decided(applies),
+                   frozenset(rule.facts), frozenset(names))
 
 
 def _verdict(reads: _Reads, i: int, fired: RuleOutcomes, flat: dict[str, Any]) -> tuple[Verdict, bool]:
@@ -160,19 +165,22 @@ class Reader:
         verdicts = self._blank[current][:]
         unknown_applies: list[int] = []
         reads = self._reads
-        # _verdict, unrolled: this loop runs for every rule of every community
+        known = flat.keys()
+        # _verdict, unrolled: this loop runs for every rule of every community; `decided` is
+        # a subset test of the names known, then the divisors (most rules have none)
         for i in self._applicable[current]:
             if i in not_applicable:
                 verdicts[i] = Verdict.NOT_APPLICABLE
                 continue
             r = reads[i]
             if r.has_applies and i not in applies and not (
-                    r.applies_when_decided and decided(r.applies_facts, r.applies_divisors, flat)):
+                    r.applies_when_decided and known >= r.applies_fact_set and
+                    (not r.applies_divisors or all(flat[d] != 0 for d in r.applies_divisors))):
                 verdicts[i] = Verdict.NOT_EVALUATED          # whether it applies is unknown
                 unknown_applies.append(i)
                 continue
             truth = truths.get(i)
-            if truth is None and decided(r.facts, r.divisors, flat):
+            if truth is None and known >= r.fact_set and (not r.divisors or all(flat[d] != 0 for d in r.divisors)):
                 truth = False
             verdicts[i] = BY_TRUTH[truth]
         # every rule left None by _blank applies at this stage and got its verdict above

@@ -4,6 +4,7 @@ Renderers (text, Markdown, HTML) read only this model, never the rules.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
@@ -55,10 +56,11 @@ class Finding(BaseModel):
     note: Optional[str] = None
     priority: int = Field(0, description="what to do first: severity, minefield, stage essential, how far past the "
                                          "threshold (docs/scoring.md); findings are ordered by it")
-    related: list[Related] = Field(default_factory=list, description="other violated rules with the same cause, "
-                                                                     "folded into this finding")
+    # declared in the order the engine builds them, so a report read back from its JSON dumps byte for byte the same
     thresholds: list[ThresholdRef] = Field(default_factory=list, description="the numbers the rule compares with, "
                                            "and whether the article gives them or they are shequn's own")
+    related: list[Related] = Field(default_factory=list, description="other violated rules with the same cause, "
+                                                                     "folded into this finding")
     status: str = Field("open", description="open, or waived when a waiver in the facts file covers it")
     waiver: Optional[dict[str, Any]] = None
     baseline: Optional[str] = Field(None, description="new or known against a baseline report (shequn check --baseline); "
@@ -197,10 +199,11 @@ class Report(BaseModel):
     passed: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list, description="e.g. expired waivers")
-    discrepancies: list[dict[str, Any]] = Field(
-        default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
+    # audit before discrepancies: the order of the JSON the engine writes (see Finding)
     audit: Optional[AuditInfo] = Field(None, description="the audit's date and facts file (absent in reports "
                                                         "saved before it was added)")
+    discrepancies: list[dict[str, Any]] = Field(
+        default_factory=list, description="facts written by hand that differ from those measured from exports: {fact, written, measured}")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -213,23 +216,37 @@ def build(cls: type[M], **values: Any) -> M:
     tens of these per community, so this is on the hot path. Validation is
     skipped on purpose. Omitted fields take their defaults. The object has
     every attribute pydantic sets, so `model_copy` and serialising work on it.
+    The set of given fields is shared by the objects built with the same
+    fields: the models are frozen, and pydantic copies the set before it
+    changes it (model_copy), so sharing it only saves an object per model
+    (fewer objects for the garbage collector to walk while reports are kept).
     """
     known = _DEFAULTS.get(cls)
     if known is None:        # (factory, default) per optional field; factories here take no argument
         known = _DEFAULTS[cls] = (len(cls.model_fields), {name: (f.default_factory, f.default)
-                                                          for name, f in cls.model_fields.items() if not f.is_required()})
+                                                          for name, f in cls.model_fields.items() if not f.is_required()},
+                                  set(cls.model_fields))
     obj = cls.__new__(cls)
-    fields = set(values)
-    if len(values) != known[0]:                     # some left to their defaults
+    if len(values) == known[0]:
+        fields = known[2]
+    else:                                           # some left to their defaults
+        fields = _given_fields(tuple(values))
         for name, (factory, default) in known[1].items():
             if name not in values:
                 values[name] = factory() if factory is not None else default
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", fields)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, fields)
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
-_DEFAULTS: dict[type, tuple[int, dict[str, Any]]] = {}
-_set = object.__setattr__
+@lru_cache(maxsize=1024)
+def _given_fields(names: tuple[str, ...]) -> set[str]:
+    return set(names)
+
+
+_DEFAULTS: dict[type, tuple[int, dict[str, Any], set[str]]] = {}
+# BaseModel's slots, set directly (as object.__setattr__ would, a little quicker)
+_set_dict, _set_fields_set, _set_extra, _set_private = (BaseModel.__dict__[name].__set__ for name in (
+    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
