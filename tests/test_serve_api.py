@@ -317,6 +317,7 @@ def test_openapi_describes_every_endpoint_and_the_docs_page_needs_no_network(cli
         assert path in page.text
     assert "<script" not in page.text and "https://" not in page.text and 'src="http' not in page.text
     assert 'id="problem-too-big"' in page.text
+    assert "`" not in page.text and "<code>shequn check --format json</code>" in page.text   # code spans shown as code
 
 
 def _refs(node):

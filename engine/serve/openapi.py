@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -65,7 +66,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
 
 
 LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "zh"]},
-        "description": "zh: the rules' titles, messages and advice in Chinese (fact names and keys stay English)"}
+        "description": "zh: the rules' titles, messages and advice, and the questions, in Chinese (fact names and keys stay English)"}
 SELECT = {"name": "select", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "explode": True,
           "description": "only these rules: ids, id prefixes, dimensions, kinds, severities, rulesets "
                          "(repeatable or comma-separated, like `shequn check --select`)"}
@@ -183,8 +184,13 @@ and <code>text</code> (the line <code>shequn check</code> prints).</p>
 """
 
 
+def _text(value: str) -> str:
+    """A description as HTML: escaped, its `code` spans (OpenAPI descriptions are CommonMark) as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(value))
+
+
 def _endpoint(path: str, method: str, op: dict[str, Any]) -> str:
-    e = html.escape
+    e = _text
     params = "".join(f"<tr><td><code>{e(p['name'])}</code></td><td>{e(p['in'])}</td>"
                      f"<td>{e(p.get('description', ''))}</td></tr>" for p in op.get("parameters", []))
     statuses = ", ".join(f"{s} {e(r['description'])}" for s, r in op["responses"].items())
@@ -201,7 +207,7 @@ def docs_page(document: dict[str, Any]) -> str:
                         for method, op in ops.items())
     problems = "".join(f"<tr id=\"problem-{html.escape(kind)}\"><td><code>/docs#problem-{html.escape(kind)}</code></td>"
                        f"<td>{status}</td><td>{html.escape(title)}</td></tr>" for kind, (status, title) in KINDS.items())
-    return PAGE.format(version=html.escape(__version__), description=html.escape(document["info"]["description"]),
+    return PAGE.format(version=html.escape(__version__), description=_text(document["info"]["description"]),
                        endpoints=endpoints, media=MEDIA_TYPE, problems=problems)
 
 
