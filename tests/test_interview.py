@@ -175,6 +175,8 @@ def test_measured_facts_are_marked_from_the_provenance():
     state, _ = answer(state, {"engagement.messages_per_day": "20"})     # answered by hand: no longer measured
     assert state.measured == ()
     assert "provenance" in facts_yaml(state)
+    assert "engagement.messages_per_day" not in state.facts["provenance"]["facts"]   # nor said to be measured
+    assert "engagement.messages_per_day" not in facts_yaml(state).split("provenance:")[1]
 
 
 @pytest.mark.parametrize("text", ["", "{", "[]", '{"v": 2, "facts": {}}', '{"v": 1, "facts": {}, "skipped": ["x"], '

@@ -172,7 +172,21 @@ def answer(state: State, answers: Mapping[str, Answer]) -> tuple[State, dict[str
     applied = apply_answers(state.facts, answers, state.lang)
     skipped = [n for n in state.skipped if n not in applied.answered] + applied.dont_know
     measured = tuple(n for n in state.measured if n not in applied.answered and n not in applied.dont_know)
-    return State(applied.facts, tuple(dict.fromkeys(skipped)), measured, state.lang), applied.errors
+    facts = _unmeasured(applied.facts, [n for n in state.measured if n not in measured])
+    return State(facts, tuple(dict.fromkeys(skipped)), measured, state.lang), applied.errors
+
+
+def _unmeasured(facts: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """The facts without the export's provenance of `names`, which the operator answered by hand:
+    the facts file must not say they were measured."""
+    provenance = facts.get("provenance")
+    if not isinstance(provenance, dict):
+        return facts
+    measured = provenance.get("facts")
+    if not names or not isinstance(measured, dict) or not any(n in measured for n in names):
+        return facts
+    kept = {n: how for n, how in measured.items() if n not in names}
+    return {**facts, "provenance": {**provenance, "facts": kept}}
 
 
 def ask_again(state: State, names: list[str]) -> State:
