@@ -38,8 +38,8 @@ def test_every_part_is_there(rengine):
     assert "| positioning | – | not enough facts |" in text                   # too few rules to score it
     assert "| scale |" not in text                                            # no rule of it applies
     assert "- [ ] **Group rules written** `RPT005` — blocks the stage" in text   # checklist
-    assert "  - *Evidence:* `governance.group_rules` = no" in text               # an action shows its facts
-    assert "| `size.members` | 300 |" in text                                     # evidence
+    assert "  - *Evidence:* written group rules exist (`governance.group_rules`) = no" in text               # an action shows its facts
+    assert "| members now (all groups) (`size.members`) | 300 |" in text                                     # evidence
     assert "> “positioning” — *avoiding failure in community marketing: the nine mines*, Leon, PR Home" in text
     assert "**Blocking the stage:**" in text and "- `RPT005` Group rules written" in text
     assert "**`RPT005` Group rules written** · blocks stage 1 · governance" in text
@@ -55,10 +55,10 @@ def test_the_plan_comes_first(rengine):
     assert text.index("**Health 9/100**") < plan                              # under the header
     section = text[plan:text.index("## Health by area")]
     assert "1. **No positioning statement** · `RPT001` · finding (critical)\n" in section
-    assert "2. **Group rules written** · `RPT005` · blocks stage 1\n   - *Evidence:* `governance.group_rules` = no\n" \
+    assert "2. **Group rules written** · `RPT005` · blocks stage 1\n   - *Evidence:* written group rules exist (`governance.group_rules`) = no\n" \
            "   - Write group rules.\n" in section
     assert "3. **Too few admins for the group size** · `RPT002` · finding (warning)\n" \
-           "   - *Evidence:* `size.members` = 300 · `governance.admins` = 1\n" in section
+           "   - *Evidence:* members now (all groups) (`size.members`) = 300 · people managing the groups (`governance.admins`) = 1\n" in section
     assert "5. **Greet members daily** · `RPT006` · next step of stage 1" in section
 
 
