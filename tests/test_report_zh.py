@@ -198,7 +198,7 @@ def test_english_is_unchanged(engine):
 
     text = render(engine.evaluate(load_facts(EXAMPLES / "store-wecom-customer-group.yaml")), lang="en",
                   generated="2024-06-01")
-    assert "wecom · product · sell products · 380 members" in text
+    assert "WeCom · product community · sells products · 380 members" in text
     assert "written group rules exist (`governance.group_rules`) = no" in text          # named in words, then the path
     assert "| written group rules exist (`governance.group_rules`) | no |" in text
     assert labels("en").comma == ", "

@@ -172,11 +172,19 @@ def confirm_questions(c: Confirm, t: Labels) -> list[str]:
     return list(c.questions) or list(c.missing)
 
 
+# how a client reads the platform and the goal in English ("WeCom · product community · sells products")
+PLATFORMS_EN = {"wechat": "WeChat", "wecom": "WeCom", "qq": "QQ", "telegram": "Telegram", "discord": "Discord",
+                "other": "other platform"}
+GOALS_EN = {"sell_products": "sells products", "provide_services": "provides services",
+            "expand_network": "expands a network", "gather_interests": "gathers an interest"}
+
+
 def community_meta(report: Report, t: Labels) -> list[str]:
     """Platform, type, goal and size of the community, named in the labels' language."""
     c = report.community
     if t.lang == "en":
-        meta = [v for v in (c.platform, c.type, c.goal and c.goal.replace("_", " ")) if v]
+        meta = [v for v in (c.platform and PLATFORMS_EN.get(c.platform, c.platform),
+                            c.type and f"{c.type} community", c.goal and GOALS_EN.get(c.goal, c.goal)) if v]
     else:
         meta = [format_value(f"community.{key}", v, t.lang)
                 for key, v in (("platform", c.platform), ("type", c.type), ("goal", c.goal)) if v]
