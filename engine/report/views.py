@@ -184,7 +184,7 @@ def community_meta(report: Report, t: Labels) -> list[str]:
     c = report.community
     if t.lang == "en":
         meta = [v for v in (c.platform and PLATFORMS_EN.get(c.platform, c.platform),
-                            c.type and f"{c.type} community", c.goal and GOALS_EN.get(c.goal, c.goal)) if v]
+                            c.type and f"{'cross-type' if c.type == 'cross' else c.type} community", c.goal and GOALS_EN.get(c.goal, c.goal)) if v]
     else:
         meta = [format_value(f"community.{key}", v, t.lang)
                 for key, v in (("platform", c.platform), ("type", c.type), ("goal", c.goal)) if v]
