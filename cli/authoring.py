@@ -293,19 +293,13 @@ def questions_for(engine: Engine, facts_file: str | None = None, lang: str = "en
 
     Without a facts file every (non-derived) fact is listed, those no rule reads last.
     """
+    from shequn.diagnose.questions import question_order
     from shequn.facts.loader import load_facts
-    from shequn.facts.vocabulary import BY_NAME, FACTS
+    from shequn.facts.vocabulary import BY_NAME
 
-    if facts_file:
-        report = engine.evaluate(load_facts(facts_file))
-        ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
-    else:
-        report = engine.evaluate({"community": {"name": "-"}})
-        ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
-        seen = {f for f, _, _ in ranked} | {"community.name"}
-        ranked += [(f.name, 0, "rules") for f in FACTS if not f.derived and f.name not in seen]
+    report = engine.evaluate(load_facts(facts_file) if facts_file else {"community": {"name": "-"}})
     out: list[dict[str, Any]] = []
-    for name, unlocks, decides in ranked:
+    for name, unlocks, decides in question_order(report, everything=not facts_file):
         fact = BY_NAME.get(name)
         if fact is None:
             continue

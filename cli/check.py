@@ -121,10 +121,7 @@ def check(files: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ba
         data = [r.model_dump(mode="json") for r in plain]
         for item, extra in zip(data, explained or []):
             item["explanations"] = extra
-        if fmt == "jsonl":
-            text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
-        else:
-            text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(data, fmt, one=len(paths) == 1)
         if reports or not problems:
             write_output(text, output)
     elif reports:
@@ -176,15 +173,19 @@ def check_verdicts(files: Sequence[str], fmt: str, output: str | None, fail_on: 
         data.append(verdicts.model_dump(mode="json"))
         failing = failing or any(v.role == "finding" and not v.waived and SEVERITIES.index(engine.rule(v.rule).severity) <= limit
                                  for v in verdicts.violated)
-    if fmt == "jsonl":
-        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
-    else:
-        text = json.dumps(data[0] if len(paths) == 1 and data else data, ensure_ascii=False, indent=2) + "\n"
+    text = json_text(data, fmt, one=len(paths) == 1)
     if data or not problems:
         write_output(text, output)
     if problems:
         raise BadInput(problems)
     sys.exit(1 if failing else 0)
+
+
+def json_text(data: list[dict[str, Any]], fmt: str, *, one: bool) -> str:
+    """JSON Lines (`jsonl`), or JSON: the one object when one file was given, else the list."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in data)
+    return json.dumps(data[0] if one and data else data, ensure_ascii=False, indent=2) + "\n"
 
 
 def concise_lines(path: str, report: Report) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from shequn.durable.verdicts import Run
-from shequn.facts.vocabulary import BY_NAME
-from shequn.report.model import build, Confirm, NotEvaluated, Question
+from shequn.facts.vocabulary import BY_NAME, FACTS
+from shequn.report.model import build, Confirm, NotEvaluated, Question, Report
 from shequn.diagnose.rule_info import RuleInfo
 
 DECIDES_ORDER = {"stage": 0, "applicability": 1, "rules": 2}
@@ -88,3 +88,14 @@ _SHARED_MAX = 20_000        # facts x unlocks x 3 stays far below with the built
 
 
 _QUESTIONS = {name: fact.question or f"What is {name}?" for name, fact in BY_NAME.items()}
+
+
+def question_order(report: Report, *, everything: bool = False) -> list[tuple[str, int, str]]:
+    """(fact, rules it unlocks, what it decides) of the report's questions, in the report's ranking.
+    With `everything` (nothing described yet) every fact that can be asked follows, those no rule
+    reads last: what `shequn facts questions` and the API list without a facts file."""
+    ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
+    if everything:
+        seen = {f for f, _, _ in ranked} | {"community.name"}
+        ranked += [(f.name, 0, "rules") for f in FACTS if not f.derived and f.name not in seen]
+    return ranked

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from shequn import __version__
 from shequn.diagnose.engine import Engine
+from shequn.diagnose.questions import question_order
 from shequn.errors import SelectionError
 from shequn.facts.loader import FactsError, Lines, read_document, read_json, validate_facts
 from shequn.facts.model import Facts
@@ -222,12 +223,8 @@ def question_list(report: Report, lang: str, *, everything: bool = False) -> lis
     the fact's kind, unit and, for a choice, its values with readable names. With `everything`
     (nothing described yet) every fact that can be asked follows, those no rule reads last,
     as `shequn facts questions` lists them without a facts file."""
-    ranked = [(q.fact, q.unlocks, q.decides) for q in report.questions]
-    if everything:
-        seen = {f for f, _, _ in ranked} | {"community.name"}
-        ranked += [(f.name, 0, "rules") for f in FACTS if not f.derived and f.name not in seen]
     out: list[dict[str, Any]] = []
-    for name, unlocks, decides in ranked:
+    for name, unlocks, decides in question_order(report, everything=everything):
         fact = BY_NAME.get(name)
         if fact is None:
             continue

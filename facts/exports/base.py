@@ -99,6 +99,15 @@ def message_id(mid: object) -> Optional[str]:
     return None
 
 
+def person_id(v: object) -> Optional[str]:
+    """A person's id as an export writes it (``user123``, a snowflake string, or a number); None when it is neither."""
+    if type(v) is str and v:
+        return v
+    if type(v) is int:
+        return str(v)
+    return None
+
+
 def where(n: int, mid: object = None, what: str = "message") -> str:
     """``message 12 (message id 3456)``: the message's place in the file and its id when printable."""
     shown = message_id(mid)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
-from .base import (JOIN, SYSTEM, TEXT, AdPatternTimeout, BadValue, ExportError, HashingReader,
+from .base import (person_id, JOIN, SYSTEM, TEXT, AdPatternTimeout, BadValue, ExportError, HashingReader,
                    Message, ReadContext, Reader, ad_timeout_error, bound_error, check_time, ijson_backend,
                    is_json_error, json_error, json_header, json_items, json_stream, register,
                    text_flags, where)
@@ -24,13 +24,6 @@ def _mid(v: Any) -> int:
         return v
     return -1
 
-
-def _person_id(v: object) -> Optional[str]:
-    if type(v) is str and v:
-        return v
-    if type(v) is int:
-        return str(v)
-    return None
 
 
 def _time(ts: object) -> float:
@@ -74,7 +67,7 @@ class DiscordJSON(Reader):
     @staticmethod
     def _author(people: Any, a: dict[str, Any]) -> int:
         """The key of a message's author (an object)."""
-        aid = _person_id(a.get("id"))
+        aid = person_id(a.get("id"))
         nick, full = a.get("nickname"), a.get("name")
         nick = nick if type(nick) is str else None
         full = full if type(full) is str else None
@@ -153,7 +146,7 @@ class DiscordJSON(Reader):
                         skipped(where(n, mid), "mentions", "is not a list: ignored")
                         mentioned = ()
                     for u in mentioned:
-                        uid = _person_id(u.get("id")) if type(u) is dict else None
+                        uid = person_id(u.get("id")) if type(u) is dict else None
                         if uid is None:
                             continue
                         unick, uname = u.get("nickname"), u.get("name")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
-from .base import (JOIN, LEAVE, MAX_TIME, MIN_TIME, SYSTEM, TEXT, TIME_RANGE, F_AD, AdPatternTimeout, BadValue, ExportError,
+from .base import (person_id, JOIN, LEAVE, MAX_TIME, MIN_TIME, SYSTEM, TEXT, TIME_RANGE, F_AD, AdPatternTimeout, BadValue, ExportError,
                    HashingReader, Message, People, ReadContext, Reader, ad_timeout_error, bound_error, check_time,
                    ijson_backend, is_json_error, json_error, json_header, json_items, json_stream,
                    register, text_flags, where)
@@ -43,14 +43,6 @@ def _parse_time(m: dict[str, Any]) -> float:
     except (ValueError, OverflowError):
         raise BadValue("date", "an ISO-8601 timestamp from 1970 to 9999") from None
 
-
-def _person_id(v: object) -> Optional[str]:
-    """A person's id as the export writes it (``user123``, or a number); None when it is neither."""
-    if type(v) is str and v:
-        return v
-    if type(v) is int:
-        return str(v)
-    return None
 
 
 _BIG = 2 ** 62                  # message ids beyond are no ids (the records keep 64-bit integers)
@@ -120,7 +112,7 @@ class TelegramJSON(Reader):
                     if sender is None:
                         sender = senders[(fid, name)] = people.by_id("tg:", fid, name)
                 else:
-                    fid = _person_id(fid)
+                    fid = person_id(fid)
                     name = name if type(name) is str else None
                     sender = people.by_id("tg:", fid, name) if fid is not None else people.anonymous()
                 text = m.get("text")
@@ -199,7 +191,7 @@ class TelegramJSON(Reader):
     @staticmethod
     def _service(m: dict[str, Any], t: float, mid: int, people: People, ctx: ReadContext,
                  n: int) -> Iterator[Message]:
-        aid = _person_id(m.get("actor_id"))
+        aid = person_id(m.get("actor_id"))
         actor = m.get("actor")
         if type(actor) is not str:
             actor = None
